@@ -1,0 +1,87 @@
+"""How the contract lands in the warehouse: raw table columns, lineage, and the load bookkeeping.
+
+Raw tables (schema `raw`) hold every accepted row of every export file, append-only, with the
+contract's typed, normalised values plus lineage. dbt staging derives the current version.
+"""
+from __future__ import annotations
+
+from . import Entity, load_contract
+
+RAW_SCHEMA = "raw"
+
+# Contract type -> warehouse type. Enum and list values are canonical Chinese labels
+# (a list is its labels joined by ';').
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "uscc": "VARCHAR",
+    "enum": "VARCHAR",
+    "list": "VARCHAR",
+    "date": "DATE",
+    "int": "BIGINT",
+    "decimal": "DECIMAL(18,4)",
+    "bool": "BOOLEAN",
+}
+
+LINEAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("_batch_id", "VARCHAR", "export batch: the landing sub-folder the file came in"),
+    ("_batch_date", "DATE", "export date of the batch (from the folder name); orders versions"),
+    ("_file_name", "VARCHAR", "file name inside the batch"),
+    ("_row_number", "BIGINT", "row number as a spreadsheet shows it (header is row 1)"),
+    ("_loaded_at", "TIMESTAMP", "when the file was loaded"),
+)
+
+LIST_SEPARATOR = ";"
+
+
+def raw_columns(entity: Entity) -> list[tuple[str, str]]:
+    """(column, SQL type) of the raw table for an entity, contract columns then lineage."""
+    cols = [(c.name, SQL_TYPES[c.type]) for c in entity.columns]
+    return cols + [(name, typ) for name, typ, _ in LINEAGE_COLUMNS]
+
+
+REJECTS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("entity", "VARCHAR"),
+    ("_batch_id", "VARCHAR"),
+    ("_batch_date", "DATE"),
+    ("_file_name", "VARCHAR"),
+    ("_row_number", "BIGINT"),
+    ("row_json", "VARCHAR"),  # the row verbatim: original header -> original cell text
+    ("reasons", "VARCHAR"),  # every problem found, in Chinese, joined by '；'
+    ("reason_kinds", "VARCHAR"),  # the REJECT_KINDS labels of those problems, joined by '；'
+    ("_loaded_at", "TIMESTAMP"),
+)
+
+LOAD_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("batch_id", "VARCHAR"),
+    ("batch_date", "DATE"),
+    ("file_name", "VARCHAR"),
+    ("entity", "VARCHAR"),  # NULL when the file could not be matched to an entity
+    ("file_sha256", "VARCHAR"),
+    ("file_bytes", "BIGINT"),
+    ("file_format", "VARCHAR"),  # csv-utf-8 | csv-gb18030 | xlsx
+    ("status", "VARCHAR"),  # loaded | rejected
+    ("rows_read", "BIGINT"),
+    ("rows_loaded", "BIGINT"),
+    ("rows_rejected", "BIGINT"),
+    ("message", "VARCHAR"),  # for a rejected file: why, in words a clerk can act on
+    ("loaded_at", "TIMESTAMP"),
+)
+
+
+# Why a row is rejected: short Chinese labels, stable keys for grouping (dashboard, tests, simulator).
+REJECT_KINDS = {
+    "missing_required": "必填项为空",
+    "bad_date": "日期无法识别",
+    "bad_uscc": "统一社会信用代码无效",
+    "bad_enum": "取值不在字典内",
+    "bad_code": "编码格式错误",
+    "bad_number": "数值无法识别",
+    "bad_bool": "是否值无法识别",
+    "duplicate_key": "同一文件内记录重复",
+}
+REASON_SEPARATOR = "；"
+
+
+def all_raw_tables() -> list[str]:
+    return [e.table for e in load_contract().entities]
