@@ -85,3 +85,17 @@ REASON_SEPARATOR = "；"
 
 def all_raw_tables() -> list[str]:
     return [e.table for e in load_contract().entities]
+
+
+def create_raw_schema(con) -> None:
+    """Create schema raw with every entity table, rejects and load_log (idempotent).
+
+    `con` is a DuckDB connection. Used by the ingestion and by test fixtures alike.
+    """
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for entity in load_contract().entities:
+        cols = ", ".join(f"{name} {typ}" for name, typ in raw_columns(entity))
+        con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{entity.table} ({cols})")
+    for table, columns in (("rejects", REJECTS_COLUMNS), ("load_log", LOAD_LOG_COLUMNS)):
+        cols = ", ".join(f"{name} {typ}" for name, typ in columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({cols})")
