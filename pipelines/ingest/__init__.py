@@ -1,0 +1,1 @@
+"""Validated ingestion of platform export files into the warehouse's raw schema."""

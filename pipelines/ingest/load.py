@@ -1,0 +1,215 @@
+"""Loading export files into the raw schema: one transaction per file, reconciled, idempotent.
+
+Per file: read -> find the header row -> map headers to the contract -> check every cell in SQL ->
+accepted rows to raw.<entity>, rejected rows (verbatim, with reasons) to raw.rejects, and one
+raw.load_log row; all or nothing. rows_read = rows_loaded + rows_rejected for every file.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.contract import Entity, label_key, load_contract
+from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SEPARATOR, REJECT_KINDS, create_raw_schema
+
+from .discover import LandingFile, discover
+from .readers import STAGE, FileProblem, read_into_stage
+from .sql import column_sql, lit, macros
+
+log = logging.getLogger(__name__)
+HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header in Excel exports
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    batch_id: str
+    file_name: str
+    entity: str | None
+    status: str  # loaded | rejected | unchanged (already loaded, skipped)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stage_columns(con) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {STAGE}").fetchall() if r[0] != "_row_number"]
+
+
+def _find_header(con, entity: Entity) -> tuple[int, dict[str, str], list[str]]:
+    """(header row number, {contract column: stage column}, header text per stage column)."""
+    stage_cols = _stage_columns(con)
+    by_key = {label_key(h): col.name for col in entity.columns for h in col.headers}
+    rows = con.execute(
+        f"SELECT _row_number, {', '.join(stage_cols)} FROM {STAGE} ORDER BY _row_number LIMIT {HEADER_SEARCH_ROWS}"
+    ).fetchall()
+    best = None
+    for row in rows:
+        hits = sum(1 for cell in row[1:] if cell and label_key(cell) in by_key)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, row)
+    if best is None:
+        expected = "」「".join(c.header for c in entity.required[:4])
+        raise FileProblem(f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有「{entity.title}」的列名（如「{expected}」）")
+    header_row = best[1]
+    texts = [(cell or "").strip() for cell in header_row[1:]]
+    mapping: dict[str, str] = {}
+    positions: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        name = by_key.get(label_key(text)) if text else None
+        if name:
+            positions.setdefault(name, []).append(i + 1)
+            mapping[name] = stage_cols[i]
+    doubled = {n: p for n, p in positions.items() if len(p) > 1}
+    if doubled:
+        detail = "；".join(f"「{entity.column(n).header}」在第 {'、'.join(map(str, p))} 列" for n, p in doubled.items())
+        raise FileProblem(f"同一列出现多次（含同义列名）：{detail}。请删除重复的列")
+    missing = [c for c in entity.required if c.name not in mapping]
+    if missing:
+        detail = "、".join(f"「{c.header}」" + (f"（或{'/'.join(c.synonyms)}）" if c.synonyms else "") for c in missing)
+        raise FileProblem(f"缺少必需的列：{detail}")
+    return header_row[0], mapping, texts
+
+
+def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], texts: list[str]) -> None:
+    """Create temp table _checked: typed values + `_problems` (list of {kind, msg}) + `_row_json`."""
+    stage_cols = _stage_columns(con)
+    values, problems = [], []
+    for col in entity.columns:
+        value, checks = column_sql(col, mapping.get(col.name))
+        values.append(f"{value} AS {col.name}")
+        problems.extend(checks)
+    json_pairs = ", ".join(f"{lit(texts[i] or stage_cols[i])}, {c}" for i, c in enumerate(stage_cols))
+    not_blank = " OR ".join(f"sssg_text({c}) IS NOT NULL" for c in stage_cols)
+    con.execute("DROP TABLE IF EXISTS _checked")
+    con.execute(
+        f"""CREATE TEMP TABLE _checked AS
+        SELECT _row_number, {', '.join(values)},
+               list_filter([{', '.join(problems) or 'NULL'}], lambda p: p IS NOT NULL) AS _problems,
+               json_object({json_pairs}) AS _row_json
+        FROM {STAGE}
+        WHERE _row_number > {header_row} AND ({not_blank})"""
+    )
+    # Two rows with one natural key in one file: nobody can say which is right, so neither loads.
+    key = entity.natural_key
+    key_sql = ", ".join(f"sssg_key(CAST({k} AS VARCHAR))" for k in key)
+    shown = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || coalesce(CAST({k} AS VARCHAR), '')" for k in key)
+    con.execute(
+        f"""UPDATE _checked SET _problems = list_append(_problems, d.problem)
+        FROM (SELECT _row_number AS rn,
+                     {{'kind': {lit(REJECT_KINDS['duplicate_key'])},
+                       'msg': '记录键（' || {shown} || '）在本文件中重复出现：第 '
+                              || array_to_string(list_sort(list(_row_number) OVER w), '、') || ' 行'}} AS problem,
+                     count(*) OVER w AS n
+              FROM _checked
+              WHERE {' AND '.join(f'{k} IS NOT NULL' for k in key)}
+              WINDOW w AS (PARTITION BY {key_sql})) d
+        WHERE _checked._row_number = d.rn AND d.n > 1"""
+    )
+
+
+def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, loaded_at: datetime | None = None) -> FileOutcome:
+    """Validate and load one file (a transaction of its own). Never raises for bad content."""
+    loaded_at = loaded_at or datetime.now().replace(microsecond=0)
+    path, batch_id, file_name = landing_file.path, landing_file.batch_id, landing_file.file_name
+    entity = load_contract().entity_for_file(file_name)
+    sha = sha256_of(path) if path.is_file() and not path.is_symlink() else None
+    previous = con.execute(
+        "SELECT file_sha256, status FROM raw.load_log WHERE batch_id = ? AND file_name = ? ORDER BY loaded_at DESC LIMIT 1",
+        [batch_id, file_name],
+    ).fetchone()
+    if previous and previous[0] == sha:
+        return FileOutcome(batch_id, file_name, entity.name if entity else None, "unchanged")
+
+    def record(status: str, fmt: str | None, read: int, ok: int, bad: int, message: str) -> FileOutcome:
+        row = [batch_id, landing_file.batch_date, file_name, entity.name if entity else None, sha,
+               path.stat().st_size if path.is_file() else None, fmt, status, read, ok, bad, message, loaded_at]
+        con.execute(f"INSERT INTO raw.load_log VALUES ({', '.join('?' * len(LOAD_LOG_COLUMNS))})", row)
+        return FileOutcome(batch_id, file_name, entity.name if entity else None, status, read, ok, bad, message)
+
+    problem = landing_file.problem
+    if not problem and previous and previous[1] == "loaded":
+        problem = "同一批次中同名文件已载入且内容不同：更正数据请放入新的批次文件夹（以新的导出日期命名）"
+    if not problem and entity is None:
+        labels = "、".join(e.file_label for e in load_contract().entities)
+        problem = f"无法从文件名判断数据类别：文件名应以下列之一开头：{labels}"
+    fmt, ignored = None, []
+    if not problem:  # read and check in temp tables first: a failed read must not abort the load transaction
+        try:
+            fmt = read_into_stage(con, path)
+            header_row, mapping, texts = _find_header(con, entity)
+            _check_rows(con, entity, header_row, mapping, texts)
+            ignored = [t for t, c in zip(texts, _stage_columns(con)) if t and c not in mapping.values()]
+        except FileProblem as exc:
+            problem = str(exc)
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if problem:
+            outcome = record("rejected", fmt, 0, 0, 0, problem)
+        else:
+            read, bad = _insert_checked(con, entity, landing_file, loaded_at)
+            notes = (["文件只有表头，没有数据行"] if read == 0 else []) + (
+                ["已忽略数据规范之外的列：" + "、".join(f"「{t}」" for t in ignored)] if ignored else [])
+            outcome = record("loaded", fmt, read, read - bad, bad, "；".join(notes))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    log.info("batch %s file %s: %s (%s read, %s loaded, %s rejected) %s", batch_id, file_name, outcome.status,
+             outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected, outcome.message)
+    return outcome
+
+
+def _insert_checked(con, entity: Entity, landing_file: LandingFile, loaded_at: datetime) -> tuple[int, int]:
+    """Move _checked into raw.<entity> and raw.rejects; returns (rows read, rows rejected)."""
+    lineage = [landing_file.batch_id, landing_file.batch_date, landing_file.file_name]
+    cols = ", ".join(c.name for c in entity.columns)
+    con.execute(
+        f"""INSERT INTO {RAW_SCHEMA}.{entity.table} ({cols}, _batch_id, _batch_date, _file_name, _row_number, _loaded_at)
+        SELECT {cols}, ?, ?, ?, _row_number, ? FROM _checked WHERE len(_problems) = 0""",
+        [*lineage, loaded_at],
+    )
+    con.execute(
+        f"""INSERT INTO {RAW_SCHEMA}.rejects
+        SELECT ?, ?, ?, ?, _row_number, _row_json,
+               array_to_string(list_transform(_problems, lambda p: p.msg), {lit(REASON_SEPARATOR)}),
+               array_to_string(list_sort(list_distinct(list_transform(_problems, lambda p: p.kind))), {lit(REASON_SEPARATOR)}),
+               ?
+        FROM _checked WHERE len(_problems) > 0""",
+        [entity.name, *lineage, loaded_at],
+    )
+    return con.execute("SELECT count(*), count(*) FILTER (WHERE len(_problems) > 0) FROM _checked").fetchone()
+
+
+def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    create_raw_schema(con)
+    for statement in macros():
+        con.execute(statement)
+    return con
+
+
+def ingest_landing(landing: Path, warehouse: Path) -> list[FileOutcome]:
+    """Load every new file under `landing` into `warehouse`, oldest batch first."""
+    con = open_warehouse(warehouse)
+    try:
+        loaded_at = datetime.now().replace(microsecond=0)
+        return [load_file(con, f, loaded_at) for f in discover(landing)]
+    finally:
+        con.execute("CHECKPOINT")
+        con.close()

@@ -1,0 +1,28 @@
+"""Where things live. Read from the environment at call time, never at import time."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    landing: Path  # export batches arrive here (simulated or real)
+    warehouse: Path  # the DuckDB file the pipeline writes (one writer at a time)
+    serving: Path  # the published artefact the dashboard reads
+
+    @property
+    def data_dir(self) -> Path:
+        return self.warehouse.parent
+
+
+def paths() -> Paths:
+    data = Path(os.environ.get("SSSG_DATA_DIR", REPO_ROOT / "data"))
+    return Paths(
+        landing=Path(os.environ.get("SSSG_LANDING_DIR", data / "landing")),
+        warehouse=Path(os.environ.get("SSSG_WAREHOUSE_PATH", data / "warehouse.duckdb")),
+        serving=Path(os.environ.get("SSSG_SERVING_PATH", data / "serving" / "warehouse.duckdb")),
+    )
