@@ -1,0 +1,71 @@
+# Two commands on a fresh machine:  make run  (build the warehouse and serve the dashboard)
+#                                   make test (install what the tests need and run them all)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data
+export SSSG_DATA_DIR ?= $(abspath $(DATA))
+export SSSG_LANDING_DIR ?= $(SSSG_DATA_DIR)/landing
+export SSSG_WAREHOUSE_PATH ?= $(SSSG_DATA_DIR)/warehouse.duckdb
+export SSSG_SERVING_PATH ?= $(SSSG_DATA_DIR)/serving/warehouse.duckdb
+export DAGSTER_HOME ?= $(SSSG_DATA_DIR)/dagster_home
+# Simulated Fushun platform, used only when the landing folder is empty.
+SIM_YEARS ?= 2020-2025
+SIM_SEED ?= 7
+SIM_SCALE ?= 1
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean
+
+help:
+	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
+	@echo "make test   install test dependencies and run the whole test suite"
+	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+dbt-manifest: setup
+	cd $(CURDIR) && PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster-dbt project prepare-and-package --file pipelines/dbt_project.py >/dev/null
+
+simulate: setup
+	@if [ -z "$$(find $(SSSG_LANDING_DIR) -mindepth 1 -not -name '.*' -print -quit 2>/dev/null)" ]; then \
+	  echo "landing folder $(SSSG_LANDING_DIR) is empty: simulating the Fushun platform ($(SIM_YEARS), seed $(SIM_SEED), scale $(SIM_SCALE))"; \
+	  $(BIN)/python -m pipelines.simulate --years $(SIM_YEARS) --seed $(SIM_SEED) --scale $(SIM_SCALE) --out $(SSSG_LANDING_DIR); \
+	else echo "using the exports already in $(SSSG_LANDING_DIR)"; fi
+
+pipeline: simulate dbt-manifest
+	mkdir -p $(DAGSTER_HOME)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize --select '*' -m pipelines.definitions
+
+serve: setup
+	@echo "dashboard: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(BIN)/streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) \
+	  --server.headless true --browser.gatherUsageStats false
+
+run: pipeline serve
+
+dagster: dbt-manifest
+	mkdir -p $(DAGSTER_HOME)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+test: dbt-manifest
+	bash scripts/ensure-debian-packages.sh
+	PATH=$(CURDIR)/$(BIN):$$PATH scripts/run-pytest.sh $(BIN)/python
+
+docs: setup
+	$(BIN)/python -m pipelines.contract.docs
+
+clean:
+	rm -rf $(DATA) dbt_project/target dbt_project/logs

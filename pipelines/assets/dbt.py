@@ -1,0 +1,28 @@
+"""dbt models as Dagster assets; groups from the model folder, dbt tests as asset checks."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetSpec
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.dbt_project import sssg_dbt_project
+
+
+class SssgTranslator(DagsterDbtTranslator):
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        fqn = props.get("fqn", [])
+        # models/<layer>/... -> group <layer>; sources keep their own key (raw/<table>)
+        if props.get("resource_type") in ("model", "seed", "snapshot") and len(fqn) > 2:
+            spec = spec.replace_attributes(group_name=fqn[1])
+        elif props.get("resource_type") == "seed":
+            spec = spec.replace_attributes(group_name="seeds")
+        return spec
+
+
+@dbt_assets(manifest=sssg_dbt_project.manifest_path, project=sssg_dbt_project, dagster_dbt_translator=SssgTranslator())
+def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,70 @@
+"""Render the entity tables of docs/data-contract.md from the contract (`make docs`).
+
+The prose of the document is hand-written; everything between the GENERATED markers comes from
+platform_export.yaml, and a test fails when the committed document is out of date.
+"""
+from __future__ import annotations
+
+import sys
+
+from pipelines.contract import load_contract
+from pipelines.contract.warehouse import REJECT_KINDS, SQL_TYPES
+from pipelines.settings import REPO_ROOT
+
+DOC_PATH = REPO_ROOT / "docs" / "data-contract.md"
+BEGIN, END = "<!-- BEGIN GENERATED: do not edit by hand, run `make docs` -->", "<!-- END GENERATED -->"
+
+TYPE_WORDS = {
+    "text": "文本", "code": "编码", "uscc": "统一社会信用代码", "date": "日期", "int": "整数",
+    "decimal": "数值", "bool": "是/否", "enum": "字典值", "list": "字典值（可多个）",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_generated() -> str:
+    contract = load_contract()
+    out = [BEGIN, ""]
+    for ent in contract.entities:
+        keys = "、".join(ent.column(k).header for k in ent.natural_key)
+        out += [f"### {ent.title} (`{ent.name}`)", "",
+                f"File name starts with **{ent.file_label}**; raw table `raw.{ent.table}`; natural key: {keys}.", "",
+                "| 列名 header | also accepted | column | type | required | rule |",
+                "|---|---|---|---|---|---|"]
+        for col in ent.columns:
+            rule = ""
+            if col.pattern:
+                rule = f"pattern `{_cell(col.pattern)}`"
+            elif col.enum:
+                rule = f"enum `{col.enum}`"
+            out.append(f"| {col.header} | {_cell('、'.join(col.synonyms))} | `{col.name}` | "
+                       f"{TYPE_WORDS[col.type]} ({SQL_TYPES[col.type]}) | {'yes' if col.required else ''} | {rule} |")
+        out.append("")
+    out += ["### Enumerations", "", "Canonical label (the stable key stored in the warehouse) and the variants accepted for it.", "",
+            "| enum | canonical label | variants accepted |", "|---|---|---|"]
+    for name, labels in contract.enums.items():
+        for label, variants in labels.items():
+            out.append(f"| `{name}` | {label} | {_cell('、'.join(variants))} |")
+    out += ["", "### Reasons a row is rejected", "", "| kind | label |", "|---|---|"]
+    out += [f"| `{k}` | {v} |" for k, v in REJECT_KINDS.items()]
+    out += ["", END]
+    return "\n".join(out)
+
+
+def rendered_document() -> str:
+    text = DOC_PATH.read_text(encoding="utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return head + render_generated() + tail
+
+
+def main() -> int:
+    DOC_PATH.write_text(rendered_document(), encoding="utf-8")
+    print(f"wrote {DOC_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

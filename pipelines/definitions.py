@@ -1,0 +1,21 @@
+"""The Dagster code location: assembles the per-domain modules."""
+from dagster import Definitions, in_process_executor
+from dagster_dbt import DbtCliResource
+
+from pipelines.assets.dbt import sssg_dbt_assets
+from pipelines.assets.ingest import ingest_landing_files
+from pipelines.assets.publish import serving_artefact
+from pipelines.dbt_project import sssg_dbt_project
+from pipelines.jobs import refresh_warehouse_job
+from pipelines.sensors import landing_folder_sensor
+
+defs = Definitions(
+    assets=[ingest_landing_files, sssg_dbt_assets, serving_artefact],
+    jobs=[refresh_warehouse_job],
+    sensors=[landing_folder_sensor],
+    resources={
+        "dbt": DbtCliResource(project_dir=sssg_dbt_project),
+    },
+    # DuckDB takes one writer: every step of a run goes in one process, one after another.
+    executor=in_process_executor,
+)
