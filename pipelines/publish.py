@@ -24,7 +24,7 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
     published_at = datetime.now().replace(microsecond=0)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        con.execute("ATTACH ? AS srv", [str(tmp)])
+        con.execute("ATTACH ? AS srv (READ_WRITE)", [str(tmp)])
         tables = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_catalog = current_database() AND table_schema IN (SELECT unnest(?)) "

@@ -1,5 +1,4 @@
 """dbt models as Dagster assets; groups from the model folder, dbt tests as asset checks."""
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any

@@ -1,0 +1,122 @@
+"""数据状态: how fresh the data is, what was loaded from which file, and what was rejected and why."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, figures
+from dashboard.components import fmt_date, fmt_datetime, fmt_share, table
+
+ALL = "全部"
+
+st.title("数据状态")
+st.caption("省“互联网+监管”系统导出文件的加载情况：数据是否最新、每个文件加载了多少、哪些行被拒收及原因。")
+
+if not data.is_published():
+    st.info(data.NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
+    st.stop()
+
+# --- 数据新鲜度 ------------------------------------------------------------------------------------
+fresh = data.freshness()
+st.subheader("数据新鲜度")
+col_batch, col_load, col_publish = st.columns(3)
+col_batch.metric("最新批次导出日期", fmt_date(fresh.latest_batch_date))
+col_load.metric("最后加载时间", fmt_datetime(fresh.last_loaded_at))
+col_publish.metric("最后发布时间", fmt_datetime(fresh.last_published_at))
+col_batches, col_files, col_loaded, col_rejected = st.columns(4)
+col_batches.metric("批次数", f"{fresh.batches:,}")
+col_files.metric("文件数", f"{fresh.files:,}")
+col_loaded.metric("加载行数", f"{fresh.rows_loaded:,}")
+col_rejected.metric("拒收行数", f"{fresh.rows_rejected:,}")
+st.caption(f"拒收行占读取行：{fmt_share(fresh.rows_rejected, fresh.rows_read)}")
+
+if fresh.files == 0:
+    st.info("已发布的数据中还没有任何导出文件的加载记录。")
+    st.stop()
+
+# --- 各批次文件 ------------------------------------------------------------------------------------
+st.subheader("各批次文件")
+batches = data.batches()
+table(
+    batches,
+    {"batch_id": "批次", "batch_date": "导出日期", "files": "文件数", "files_loaded": "已加载",
+     "files_rejected": "整文件拒收", "rows_read": "读取行数", "rows_loaded": "加载行数",
+     "rows_rejected": "拒收行数", "last_loaded_at": "加载时间"},
+    file_name="各批次汇总.csv", key="batches", empty="暂无批次。",
+)
+batch_choice = st.selectbox("查看批次中的文件", [ALL, *batches["batch_id"].tolist()], key="files_batch")
+table(
+    data.files(None if batch_choice == ALL else batch_choice),
+    {"batch_id": "批次", "file_name": "文件名", "entity_title": "数据类别", "status_label": "状态",
+     "rows_read": "读取行数", "rows_loaded": "加载行数", "rows_rejected": "拒收行数",
+     "message": "整文件拒收原因", "file_format": "格式", "loaded_at": "加载时间"},
+    file_name="文件加载明细.csv", key="files", empty="该批次没有文件。",
+)
+
+# --- 各实体记录数 ----------------------------------------------------------------------------------
+st.subheader("各实体记录数")
+st.caption("加载行数 = 当前记录 + 被后续批次取代的旧版本；拒收行不进入仓库。")
+entities = data.entities()
+st.plotly_chart(figures.rows_per_entity_bar(entities), width="stretch")
+table(
+    entities,
+    {"entity_title": "数据类别", "files": "文件数", "rows_loaded": "加载行数", "current_records": "当前记录数",
+     "superseded_rows": "被取代行数", "rows_rejected": "拒收行数", "latest_batch_date": "最新批次日期",
+     "last_loaded_at": "最后加载时间"},
+    file_name="各实体记录数.csv", key="entities", empty="暂无实体统计。",
+)
+
+# --- 拒收原因 --------------------------------------------------------------------------------------
+st.subheader("拒收原因")
+kinds = data.reject_kinds()
+if kinds.empty:
+    st.info("没有被拒收的行。")
+else:
+    st.caption("一行可能有多个原因类别，在每个类别下各计一次；比例的分母为全部拒收行。")
+    kinds = kinds.assign(share=[fmt_share(int(n), fresh.rows_rejected) for n in kinds["rejected_rows"]])
+    st.plotly_chart(figures.reject_kinds_bar(kinds), width="stretch")
+    table(
+        kinds,
+        {"reason_kind_label": "原因类别", "rejected_rows": "拒收行数", "share": "占拒收行"},
+        file_name="拒收原因类别.csv", key="reject_kinds", empty="没有被拒收的行。",
+    )
+    with st.expander("按数据类别细分"):
+        table(
+            data.reject_reasons_by_entity(),
+            {"entity_title": "数据类别", "reason_kind_label": "原因类别", "rejected_rows": "拒收行数",
+             "entity_rejected_rows": "该类别拒收行总数"},
+            file_name="拒收原因_按数据类别.csv", key="reject_reasons", empty="没有被拒收的行。",
+        )
+
+# --- 拒收明细 --------------------------------------------------------------------------------------
+st.subheader("拒收明细")
+if kinds.empty:
+    st.info("没有被拒收的行。")
+else:
+    options = data.reject_filter_options()
+    titles = dict(zip(options["entity"], options["entity_title"]))
+    col_search, col_entity, col_batch = st.columns([2, 1, 1])
+    search = col_search.text_input("搜索（文件名、原因或原始内容）", key="rejects_search")
+    entity = col_entity.selectbox(
+        "数据类别", [ALL, *titles], format_func=lambda e: titles.get(e, e), key="rejects_entity"
+    )
+    batch = col_batch.selectbox("批次", [ALL, *options["batch_id"].unique().tolist()], key="rejects_batch")
+    found = data.rejects(
+        search=search, entity=None if entity == ALL else entity, batch_id=None if batch == ALL else batch
+    )
+    st.caption(f"符合条件的拒收行：{len(found):,} 行")
+    table(
+        found,
+        {"batch_id": "批次", "file_name": "文件名", "file_row_number": "行号", "entity_title": "数据类别",
+         "reasons": "拒收原因", "reason_kinds": "原因类别", "row_json": "原始行"},
+        file_name="拒收明细.csv", key="rejects", empty="没有符合条件的拒收行。",
+    )
+
+# --- 无法匹配的部门名称 ----------------------------------------------------------------------------
+st.subheader("无法匹配的部门名称")
+st.caption("当前记录中无法对应到唯一监管部门的名称（部门名录中没有，或简称对应多个部门）。")
+table(
+    data.unresolved_department_names(),
+    {"entity_title": "数据类别", "column_label": "字段", "dept_name": "名称原文", "problem": "问题",
+     "records": "记录数"},
+    file_name="无法匹配的部门名称.csv", key="unresolved", empty="所有部门名称均已匹配。",
+)

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'draw') }}
+
+),
+
+current_version as (
+
+    {{ current_version('source', ['task_id', 'uscc']) }}
+
+),
+
+final as (
+
+    select
+        task_id,
+        uscc,
+        object_name,
+        draw_date,
+        draw_mode,
+        draw_mode = '随机抽取' as is_random_draw,
+        credit_class_at_draw,
+        list_published_date,
+        {{ lineage_columns() }}
+    from current_version
+
+)
+
+select * from final

@@ -1,0 +1,207 @@
+"""The 数据状态 page on a hand-made serving artefact with known numbers, and without one."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(REPO_ROOT / "dashboard" / "pages" / "data_status.py")
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+
+SERVING_SQL = """
+CREATE SCHEMA marts;
+CREATE SCHEMA meta;
+CREATE TABLE meta.publish_log (published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT,
+                               latest_batch_date DATE);
+INSERT INTO meta.publish_log VALUES
+    ('2020-08-01 10:00:00', 'run-1', 1, '2020-07-31'),
+    ('2020-09-01 10:05:00', 'run-2', 2, '2020-08-31');
+CREATE TABLE marts.mart_data_status__files AS SELECT * FROM (VALUES
+    ('20200731_月度导出', DATE '2020-07-31', '行政区划_202007.csv', 'jurisdiction', '行政区划', 'csv-utf-8', 900, 'a1',
+     'loaded', '已加载', 7, 7, 0, NULL, TIMESTAMP '2020-08-01 09:00:00'),
+    ('20200731_月度导出', DATE '2020-07-31', '抽查任务_202007.xlsx', 'task', '抽查任务', 'xlsx', 5000, 'a2',
+     'loaded', '已加载（部分行拒收）', 10, 8, 2, NULL, TIMESTAMP '2020-08-01 09:00:00'),
+    ('20200831_月度导出', DATE '2020-08-31', '抽查任务_202008.xlsx', 'task', '抽查任务', 'xlsx', 4000, 'a3',
+     'loaded', '已加载', 5, 5, 0, NULL, TIMESTAMP '2020-09-01 09:30:00'),
+    ('20200831_月度导出', DATE '2020-08-31', '说明.docx', NULL, '未识别', NULL, 100, 'a4',
+     'rejected', '整文件拒收', 0, 0, 0, '无法识别的文件', TIMESTAMP '2020-09-01 09:30:00')
+) AS t(batch_id, batch_date, file_name, entity, entity_title, file_format, file_bytes, file_sha256,
+       status, status_label, rows_read, rows_loaded, rows_rejected, message, loaded_at);
+CREATE TABLE marts.mart_data_status__entities AS SELECT * FROM (VALUES
+    ('jurisdiction', '行政区划', '行政区划', 1, 1, 1, 0, 7, 7, 0, 0, DATE '2020-07-31', TIMESTAMP '2020-08-01 09:00:00'),
+    ('task', '抽查任务', '抽查任务', 7, 2, 2, 0, 13, 11, 2, 2, DATE '2020-08-31', TIMESTAMP '2020-09-01 09:30:00'),
+    ('referral', '线索移送', '线索移送', 13, 0, 0, 0, 0, 0, 0, 0, NULL, NULL)
+) AS t(entity, entity_title, file_label, sort_order, files, files_loaded, files_rejected, rows_loaded,
+       current_records, superseded_rows, rows_rejected, latest_batch_date, last_loaded_at);
+CREATE TABLE marts.mart_data_status__rejects AS SELECT * FROM (VALUES
+    ('task', '抽查任务', '20200731_月度导出', DATE '2020-07-31', '抽查任务_202007.xlsx', 3,
+     '任务名称为空；开始日期“2020/13/01”无法识别', '必填项为空；日期无法识别',
+     '{"任务编号": "RW-009", "开始日期": "2020/13/01"}', TIMESTAMP '2020-08-01 09:00:00'),
+    ('task', '抽查任务', '20200731_月度导出', DATE '2020-07-31', '抽查任务_202007.xlsx', 7,
+     '结束日期“下月底”无法识别', '日期无法识别',
+     '{"任务编号": "RW-010", "结束日期": "下月底"}', TIMESTAMP '2020-08-01 09:00:00')
+) AS t(entity, entity_title, batch_id, batch_date, file_name, file_row_number, reasons, reason_kinds,
+       row_json, loaded_at);
+CREATE TABLE marts.mart_data_status__reject_reasons AS SELECT * FROM (VALUES
+    ('task', '抽查任务', 'missing_required', '必填项为空', 1, 1, 2),
+    ('task', '抽查任务', 'bad_date', '日期无法识别', 2, 2, 2)
+) AS t(entity, entity_title, reason_kind, reason_kind_label, reason_kind_sort_order, rejected_rows,
+       entity_rejected_rows);
+CREATE TABLE marts.mart_data_status__unresolved_department_names AS SELECT * FROM (VALUES
+    ('task', '抽查任务', 'lead_dept_name', '发起部门', '市场监管局', '市场监管局', '名称对应多个部门', 3)
+) AS t(entity, entity_title, column_name, column_label, dept_name, name_key, problem, records);
+"""
+
+EMPTY_SQL = """
+CREATE SCHEMA marts;
+CREATE SCHEMA meta;
+CREATE TABLE meta.publish_log (published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT,
+                               latest_batch_date DATE);
+INSERT INTO meta.publish_log VALUES ('2020-09-01 10:05:00', 'run-1', 0, NULL);
+CREATE TABLE marts.mart_data_status__files (batch_id VARCHAR, batch_date DATE, file_name VARCHAR,
+    entity VARCHAR, entity_title VARCHAR, file_format VARCHAR, file_bytes BIGINT, file_sha256 VARCHAR,
+    status VARCHAR, status_label VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
+    message VARCHAR, loaded_at TIMESTAMP);
+"""
+
+
+def make_serving(path: Path, sql: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(sql)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def serving(tmp_path, monkeypatch) -> Path:
+    path = make_serving(tmp_path / "serving" / "warehouse.duckdb", SERVING_SQL)
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(path))
+    return path
+
+
+def run_page(path: str = PAGE) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def frame_with(at: AppTest, column: str):
+    """The one table on the page that has `column` among its (Chinese) headers."""
+    (frame,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
+def test_freshness_shows_latest_batch_last_load_and_last_publish(serving):
+    at = run_page()
+    shown = metrics(at)
+    assert shown["最新批次导出日期"] == "2020-08-31"
+    assert shown["最后加载时间"] == "2020-09-01 09:30"
+    assert shown["最后发布时间"] == "2020-09-01 10:05"
+    assert (shown["批次数"], shown["文件数"], shown["加载行数"], shown["拒收行数"]) == ("2", "4", "20", "2")
+    assert any("9.1%（2 / 22）" in c.value for c in at.caption)
+
+
+def test_files_per_batch_with_status_and_row_counts(serving):
+    at = run_page()
+    per_batch = frame_with(at, "整文件拒收").set_index("批次")
+    assert per_batch.loc["20200731_月度导出", ["文件数", "读取行数", "加载行数", "拒收行数"]].tolist() == [2, 17, 15, 2]
+    assert per_batch.loc["20200831_月度导出", ["文件数", "已加载", "整文件拒收"]].tolist() == [2, 1, 1]
+    files = frame_with(at, "整文件拒收原因").set_index("文件名")
+    assert len(files) == 4
+    assert files.loc["说明.docx", "数据类别"] == "未识别"
+    assert files.loc["说明.docx", "状态"] == "整文件拒收"
+    assert files.loc["抽查任务_202007.xlsx", "状态"] == "已加载（部分行拒收）"
+
+    at.selectbox(key="files_batch").select("20200731_月度导出").run()
+    assert set(frame_with(at, "整文件拒收原因")["文件名"]) == {"行政区划_202007.csv", "抽查任务_202007.xlsx"}
+
+
+def test_rows_per_entity_with_chinese_titles(serving):
+    at = run_page()
+    ents = frame_with(at, "当前记录数").set_index("数据类别")
+    assert list(ents.index) == ["行政区划", "抽查任务", "线索移送"]
+    assert ents.loc["抽查任务", ["加载行数", "当前记录数", "被取代行数", "拒收行数"]].tolist() == [13, 11, 2, 2]
+    assert ents.loc["线索移送", "文件数"] == 0
+
+
+def test_rejects_by_reason_kind_with_their_share(serving):
+    at = run_page()
+    kinds = frame_with(at, "占拒收行").set_index("原因类别")
+    assert kinds.loc["日期无法识别", "拒收行数"] == 2
+    assert kinds.loc["日期无法识别", "占拒收行"] == "100.0%（2 / 2）"
+    assert kinds.loc["必填项为空", "占拒收行"] == "50.0%（1 / 2）"
+
+
+def test_rejected_rows_are_searchable(serving):
+    at = run_page()
+    assert len(frame_with(at, "原始行")) == 2
+    at.text_input(key="rejects_search").input("下月底").run()
+    found = frame_with(at, "原始行")
+    assert found[["文件名", "行号"]].values.tolist() == [["抽查任务_202007.xlsx", 7]]
+    assert "下月底" in found.iloc[0]["原始行"]
+    at.text_input(key="rejects_search").input("没有这样的内容").run()
+    assert not [d for d in at.dataframe if "原始行" in d.value.columns]
+    assert any(i.value == "没有符合条件的拒收行。" for i in at.info)
+
+
+def test_every_table_has_a_csv_download(serving):
+    at = run_page()
+    downloads = [e for e in at.get("download_button")]
+    assert len(downloads) == len(at.dataframe) == 7
+
+
+def test_unresolved_department_names_are_listed(serving):
+    at = run_page()
+    names = frame_with(at, "名称原文")
+    assert names.values.tolist() == [["抽查任务", "发起部门", "市场监管局", "名称对应多个部门", 3]]
+
+
+def test_without_a_serving_file_the_page_says_data_is_not_published(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(tmp_path / "nothing" / "warehouse.duckdb"))
+    at = run_page()
+    assert [i.value for i in at.info][0].startswith("数据尚未发布")
+    assert not at.dataframe and not at.metric
+
+
+def test_a_publish_without_files_says_so(tmp_path, monkeypatch):
+    path = make_serving(tmp_path / "warehouse.duckdb", EMPTY_SQL)
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(path))
+    at = run_page()
+    assert metrics(at)["最新批次导出日期"] == "—"
+    assert any("还没有任何导出文件" in i.value for i in at.info)
+
+
+def test_a_new_publish_is_picked_up_without_restart(serving):
+    at = run_page()
+    assert metrics(at)["文件数"] == "4"
+    replacement = make_serving(serving.with_name("next.duckdb"), SERVING_SQL + """
+        INSERT INTO marts.mart_data_status__files
+        SELECT * REPLACE ('20200930_月度导出' AS batch_id, DATE '2020-09-30' AS batch_date)
+        FROM marts.mart_data_status__files WHERE file_name = '行政区划_202007.csv';
+    """)
+    replacement.replace(serving)  # what the publish step does: atomic rename onto the path
+    at.run()
+    assert metrics(at)["文件数"] == "5"
+    assert metrics(at)["最新批次导出日期"] == "2020-09-30"
+
+
+def test_the_router_opens_the_data_status_page(serving):
+    at = run_page(APP)
+    assert at.title[0].value == "数据状态"
+    assert metrics(at)["文件数"] == "4"

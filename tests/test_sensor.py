@@ -1,0 +1,30 @@
+"""The landing-folder sensor asks for a run exactly when the folder's content changes."""
+from dagster import RunRequest, SkipReason, build_sensor_context
+
+from pipelines.sensors import landing_folder_sensor
+from tests.export_files import write_csv
+
+
+def tick(cursor):
+    context = build_sensor_context(cursor=cursor)
+    return landing_folder_sensor(context), context.cursor
+
+
+def test_sensor_runs_on_new_files_and_skips_when_nothing_changed(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSSG_LANDING_DIR", str(tmp_path))
+    write_csv(tmp_path / "20200803_导出" / "抽查任务_202007.csv", [["任务编号"], ["T-0001"]])
+    first, cursor = tick(None)
+    assert isinstance(first, RunRequest)
+    again, same_cursor = tick(cursor)
+    assert isinstance(again, SkipReason) and same_cursor == cursor
+    write_csv(tmp_path / "20200901_导出" / "抽查任务_202008.csv", [["任务编号"], ["T-0002"]])
+    new, new_cursor = tick(cursor)
+    assert isinstance(new, RunRequest) and new.run_key == new_cursor != cursor
+
+
+def test_sensor_ignores_tool_state_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSSG_LANDING_DIR", str(tmp_path))
+    write_csv(tmp_path / "20200803_导出" / "抽查任务_202007.csv", [["任务编号"], ["T-0001"]])
+    _, cursor = tick(None)
+    write_csv(tmp_path / ".simulator" / "invalid_rows.csv", [["batch_id"]])
+    assert isinstance(tick(cursor)[0], SkipReason)
