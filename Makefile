@@ -66,6 +66,7 @@ test: dbt-manifest
 
 docs: setup
 	$(BIN)/python -m pipelines.contract.docs
+	$(BIN)/python -m pipelines.contract.dbt_sources
 
 clean:
 	rm -rf $(DATA) dbt_project/target dbt_project/logs

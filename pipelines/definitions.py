@@ -1,4 +1,8 @@
 """The Dagster code location: assembles the per-domain modules."""
+import shutil
+import sys
+from pathlib import Path
+
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
@@ -9,12 +13,20 @@ from pipelines.dbt_project import sssg_dbt_project
 from pipelines.jobs import refresh_warehouse_job
 from pipelines.sensors import landing_folder_sensor
 
+
+
+def dbt_executable() -> str:
+    """The dbt beside this interpreter (the project's venv), whether or not the venv is activated."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
+
+
 defs = Definitions(
     assets=[ingest_landing_files, sssg_dbt_assets, serving_artefact],
     jobs=[refresh_warehouse_job],
     sensors=[landing_folder_sensor],
     resources={
-        "dbt": DbtCliResource(project_dir=sssg_dbt_project),
+        "dbt": DbtCliResource(project_dir=sssg_dbt_project, dbt_executable=dbt_executable()),
     },
     # DuckDB takes one writer: every step of a run goes in one process, one after another.
     executor=in_process_executor,

@@ -1,5 +1,4 @@
 """A sensor that starts the refresh when the landing folder's content changes."""
-from __future__ import annotations
 
 import hashlib
 

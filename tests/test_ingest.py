@@ -183,3 +183,37 @@ def test_reconciliation_holds_and_detects_a_lost_row(landing, warehouse):
         con.execute("DELETE FROM raw.task")
         [problem] = reconciliation_problems(con)
     assert "抽查任务_202007.csv" in problem and "found 0 in raw" in problem
+
+
+def test_csv_line_breaks_inside_cells_and_leading_hash_are_plain_data(landing, warehouse):
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [
+        TASK_HEADER, task_row(任务名称="#1 食品\n经营抽查", 任务类型="部门\n联合")])
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert out.rows_loaded == 1
+    assert query(warehouse, "SELECT task_name, task_scope FROM raw.task") == [("#1 食品 经营抽查", "跨部门")]
+
+
+def test_short_csv_rows_are_padded_and_rejected_for_their_missing_cells(landing, warehouse):
+    path = landing / BATCH / "抽查任务_202007.csv"
+    write_csv(path, [TASK_HEADER, task_row()])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("T-0002,只有两列\n")
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert (out.rows_loaded, out.rows_rejected) == (1, 1)
+    assert "「发起部门」为必填项" in query(warehouse, "SELECT reasons FROM raw.rejects")[0][0]
+
+
+def test_a_csv_row_longer_than_the_header_is_rejected_not_truncated(landing, warehouse):
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [TASK_HEADER, task_row(), task_row("T-0099") + ["多出来的一格"]])
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert (out.rows_loaded, out.rows_rejected) == (1, 1)
+    [(kinds, row_json)] = query(warehouse, "SELECT reason_kinds, row_json FROM raw.rejects")
+    assert kinds == "单元格不在任何表头下" and '"第13列":"多出来的一格"' in row_json
+
+
+def test_mixed_line_endings_are_read(landing, warehouse):
+    path = landing / BATCH / "抽查任务_202007.csv"
+    path.parent.mkdir(parents=True)
+    rows = [",".join(TASK_HEADER), ",".join(task_row()), ",".join(task_row("T-0002"))]
+    path.write_bytes((rows[0] + "\r\n" + rows[1] + "\n" + rows[2] + "\r\n").encode())
+    assert ingest(landing, warehouse)["抽查任务_202007.csv"].rows_loaded == 2

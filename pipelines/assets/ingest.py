@@ -1,5 +1,4 @@
 """Ingest assets: every raw table the export files fill, with the reconciliation check."""
-from __future__ import annotations
 
 from collections import Counter
 

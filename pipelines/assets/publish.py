@@ -1,5 +1,4 @@
 """The publish asset: after the dbt build, swap a fresh serving artefact in for the dashboard."""
-from __future__ import annotations
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 

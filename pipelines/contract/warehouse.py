@@ -79,6 +79,7 @@ REJECT_KINDS = {
     "bad_number": "数值无法识别",
     "bad_bool": "是否值无法识别",
     "duplicate_key": "同一文件内记录重复",
+    "cell_without_header": "单元格不在任何表头下",
 }
 REASON_SEPARATOR = "；"
 

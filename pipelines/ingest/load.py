@@ -92,7 +92,15 @@ def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], t
         value, checks = column_sql(col, mapping.get(col.name))
         values.append(f"{value} AS {col.name}")
         problems.extend(checks)
-    json_pairs = ", ".join(f"{lit(texts[i] or stage_cols[i])}, {c}" for i, c in enumerate(stage_cols))
+    headless = [c for c, t in zip(stage_cols, texts) if not t]
+    if headless:  # e.g. a CSV row longer than its header: the values are not lost silently
+        filled = " + ".join(f"(sssg_text({c}) IS NOT NULL)::INT" for c in headless)
+        problems.append(f"CASE WHEN {filled} > 0 THEN {{'kind': {lit(REJECT_KINDS['cell_without_header'])}, "
+                        f"'msg': '该行有 ' || ({filled}) || ' 个单元格不在任何表头下（列数多于表头）'}} END")
+    used = [c for c in headless if con.execute(
+        f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {STAGE} WHERE _row_number > {header_row}").fetchone()[0]]
+    json_pairs = ", ".join(f"{lit(text or f'第{i + 1}列')}, {c}"
+                           for i, (c, text) in enumerate(zip(stage_cols, texts)) if text or c in used)
     not_blank = " OR ".join(f"sssg_text({c}) IS NOT NULL" for c in stage_cols)
     con.execute("DROP TABLE IF EXISTS _checked")
     con.execute(

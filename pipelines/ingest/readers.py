@@ -6,6 +6,8 @@ The stage table has columns c0..cN (VARCHAR) and `_row_number` (the row as a spr
 from __future__ import annotations
 
 import codecs
+import csv
+import re
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -15,7 +17,8 @@ import pyarrow as pa
 
 STAGE = "_stage"
 XLSX_CHUNK_ROWS = 50_000
-_ENCODING_HINT = "Invalid unicode"
+HEADER_PROBE_RECORDS = 20
+SPARE_CSV_COLUMNS = 4
 
 
 class FileProblem(Exception):
@@ -36,38 +39,74 @@ def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path) -> str:
             raise FileProblem(f"文件扩展名为 .xlsx，但内容是{kind}而不是 Excel 工作簿：请重新从平台下载")
         _read_xlsx(con, path)
         return "xlsx"
-    try:
+    if _is_utf8(path):
         _read_csv(con, path)
         return "csv-utf-8"
-    except duckdb.Error as exc:
-        if _ENCODING_HINT not in str(exc):
-            raise FileProblem(f"CSV 文件结构错误，无法逐行读取：{_first_line(exc)}") from exc
     with tempfile.TemporaryDirectory(prefix="sssg-transcode-") as tmp:
         utf8 = Path(tmp) / "utf8.csv"
         _transcode(path, utf8, "gb18030")
-        try:
-            _read_csv(con, utf8)
-        except duckdb.Error as exc:
-            raise FileProblem(f"CSV 文件结构错误，无法逐行读取：{_first_line(exc)}") from exc
+        _read_csv(con, utf8)
     return "csv-gb18030"
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:300]
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _column_count(path: Path) -> int:
+    """Columns of the widest of the first records (a title line may stand above the header)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        try:
+            widths = [len(record) for _, record in zip(range(HEADER_PROBE_RECORDS), csv.reader(fh))]
+        except csv.Error as exc:
+            raise FileProblem(f"CSV 文件结构错误：{exc}") from exc
+    if not widths or max(widths) == 0:
+        raise FileProblem("文件没有任何内容行")
+    return max(widths)
+
+
+def _csv_error(exc: Exception) -> str:
+    """DuckDB's CSV error, cut to what a clerk can use: line number, the line, the column counts."""
+    text = str(exc)
+    parts = []
+    if m := re.search(r"CSV Error on Line: (\d+)", text):
+        parts.append(f"第 {m.group(1)} 行")
+    if m := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text):
+        parts.append(f"表头有 {m.group(1)} 列，该行有 {m.group(2)} 列")
+    if m := re.search(r"Original Line: (.*)", text):
+        parts.append(f"原文「{m.group(1).strip()[:120]}」")
+    return "，".join(parts) or text.strip().splitlines()[0][:300]
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # The dialect is fixed (the platform writes RFC 4180 CSV): no sniffing, which guesses wrong on
+    # ragged files. Short rows are padded; spare columns catch cells beyond the header, which the
+    # validator reports per row (the lenient parser would otherwise drop them silently).
+    # Not parallel: quoted line breaks.
+    width = _column_count(path) + SPARE_CSV_COLUMNS
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     # Read first, number after: a table's rowid follows insertion (= file) order.
     con.execute("DROP TABLE IF EXISTS _csv_raw")
-    con.execute(
-        """CREATE TEMP TABLE _csv_raw AS
-        SELECT * FROM read_csv(?, all_varchar = true, header = false, delim = ',', quote = '"',
-                               escape = '"', null_padding = true, strict_mode = false)""",
-        [str(path)],
-    )
+    try:
+        con.execute(
+            f"""CREATE TEMP TABLE _csv_raw AS
+            SELECT * FROM read_csv(?, columns = {columns}, auto_detect = false, header = false,
+                                   delim = ',', quote = '"', escape = '"', null_padding = true,
+                                   parallel = false, strict_mode = false)""",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        raise FileProblem(f"CSV 文件结构错误，无法逐行读取：{_csv_error(exc)}") from exc
     con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT rowid + 1 AS _row_number, * FROM _csv_raw")
     con.execute("DROP TABLE _csv_raw")
-    _rename_to_positional(con)
 
 
 def _transcode(src: Path, dst: Path, encoding: str) -> None:
@@ -82,12 +121,6 @@ def _transcode(src: Path, dst: Path, encoding: str) -> None:
             raise FileProblem(
                 "CSV 文件编码无法识别：既不是 UTF-8 也不是 GB18030/GBK。请按 UTF-8 或 GB18030 重新导出"
             ) from exc
-
-
-def _rename_to_positional(con: duckdb.DuckDBPyConnection) -> None:
-    cols = [r[0] for r in con.execute(f"DESCRIBE {STAGE}").fetchall() if r[0] != "_row_number"]
-    for i, name in enumerate(cols):
-        con.execute(f'ALTER TABLE {STAGE} RENAME COLUMN "{name}" TO c{i}')
 
 
 def _cell_text(value) -> str | None:

@@ -1,0 +1,111 @@
+"""End to end on a small simulated Fushun: simulate -> Dagster ingest -> dbt build -> publish.
+
+One module-scoped run (about a minute) that the assertions below share.
+"""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from dagster import AssetCheckSeverity, AssetKey, materialize
+from dagster_dbt import DbtCliResource
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    env = {"SSSG_DATA_DIR": str(root), "SSSG_LANDING_DIR": str(root / "landing"),
+           "SSSG_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+           "SSSG_SERVING_PATH": str(root / "serving" / "warehouse.duckdb")}
+    mp = pytest.MonkeyPatch()
+    for k, v in env.items():
+        mp.setenv(k, v)  # the dbt subprocess reads the same environment
+    subprocess.run([sys.executable, "-m", "pipelines.simulate", "--years", "2020-2021", "--seed", "11",
+                    "--scale", "0.05", "--out", env["SSSG_LANDING_DIR"]], check=True)
+    from pipelines.definitions import dbt_executable, defs
+    from pipelines.assets.dbt import sssg_dbt_assets
+    from pipelines.assets.ingest import ingest_landing_files
+    from pipelines.assets.publish import serving_artefact
+    from pipelines.dbt_project import sssg_dbt_project
+
+    assets = [ingest_landing_files, sssg_dbt_assets, serving_artefact]
+    resources = {"dbt": DbtCliResource(project_dir=sssg_dbt_project, dbt_executable=dbt_executable())}
+    first = materialize(assets, resources=resources)
+    counts_after_first = table_counts(root / "warehouse.duckdb")
+    second = materialize(assets, resources=resources)
+    yield {"root": root, "first": first, "second": second, "defs": defs,
+           "counts_after_first": counts_after_first}
+    mp.undo()
+
+
+def table_counts(path):
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
+                             "WHERE table_type = 'BASE TABLE' ORDER BY ALL").fetchall()
+        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM {s}."{t}"').fetchone()[0] for s, t in tables}
+
+
+def test_the_run_succeeds_and_every_check_passes(run):
+    for result in (run["first"], run["second"]):
+        assert result.success
+        failed = [e for e in result.get_asset_check_evaluations()
+                  if not e.passed and e.severity == AssetCheckSeverity.ERROR]
+        assert not failed, [(e.asset_key, e.check_name) for e in failed]
+    names = {e.check_name for e in run["first"].get_asset_check_evaluations()}
+    assert "reconciliation" in names and len(names) > 10  # dbt tests surface as asset checks too
+
+
+def test_every_invalid_row_the_simulator_wrote_is_rejected_with_its_reason_and_nothing_else(run):
+    with open(run["root"] / "landing" / ".simulator" / "invalid_rows.csv", encoding="utf-8") as fh:
+        truth = {(r["batch_id"], r["file_name"], int(r["row_number"])): r["reason_kind"] for r in csv.DictReader(fh)}
+    assert truth, "the simulator should write some invalid rows"
+    with duckdb.connect(str(run["root"] / "warehouse.duckdb"), read_only=True) as con:
+        rejected = {(b, f, n): kinds for b, f, n, kinds in
+                    con.execute("SELECT _batch_id, _file_name, _row_number, reason_kinds FROM raw.rejects").fetchall()}
+        refused_files = con.execute("SELECT batch_id, file_name, message FROM raw.load_log WHERE status = 'rejected'").fetchall()
+    assert refused_files == []
+    assert set(rejected) == set(truth)
+    wrong_reason = {k: (truth[k], rejected[k]) for k in truth if truth[k] not in rejected[k].split("；")}
+    assert not wrong_reason
+
+
+def test_reingesting_the_same_landing_folder_changes_nothing(run):
+    assert table_counts(run["root"] / "warehouse.duckdb") == run["counts_after_first"]
+
+
+def test_the_serving_artefact_holds_the_marts_and_the_publish_log(run):
+    serving = run["root"] / "serving" / "warehouse.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        schemas = {r[0] for r in con.execute("SELECT DISTINCT table_schema FROM information_schema.tables").fetchall()}
+        assert schemas == {"marts", "meta"}  # nothing raw, nothing staging
+        assert con.execute("SELECT count(*) FROM meta.publish_log").fetchone()[0] == 2
+        entities = dict(con.execute("SELECT entity, rows_loaded FROM marts.mart_data_status__entities").fetchall())
+    assert len(entities) == 14 and entities["object"] > 0 and entities["result"] > 0
+
+
+def test_staging_keeps_one_current_version_per_natural_key(run):
+    with duckdb.connect(str(run["root"] / "warehouse.duckdb"), read_only=True) as con:
+        raw_keys = con.execute("SELECT count(DISTINCT task_id) FROM raw.task").fetchone()[0]
+        versions = con.execute("SELECT count(*) FROM raw.task").fetchone()[0]
+        current = con.execute("SELECT count(*), count(DISTINCT task_id) FROM staging.stg_platform__task").fetchone()
+    assert versions > raw_keys, "the simulator restates and corrects tasks across batches"
+    assert current == (raw_keys, raw_keys)
+
+
+def test_definitions_show_ingest_assets_dbt_models_sensor_and_checks(run):
+    defs = run["defs"]
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {"raw/task", "raw/result", "raw/load_log", "serving_artefact"} <= keys
+    assert {"staging/stg_platform__task", "marts/mart_data_status__entities"} <= keys
+    graph = defs.resolve_asset_graph()
+    assert AssetKey(["raw", "task"]) in graph.get(AssetKey(["staging", "stg_platform__task"])).parent_keys
+    assert graph.get(AssetKey(["staging", "stg_platform__task"])).group_name == "staging"
+    assert defs.resolve_sensor_def("landing_folder_sensor")
+    cli = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-m", "pipelines.definitions"],
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr[-2000:]
