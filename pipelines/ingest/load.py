@@ -19,7 +19,7 @@ from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SE
 
 from .discover import LandingFile, discover
 from .readers import STAGE, FileProblem, read_into_stage
-from .sql import column_sql, lit, macros
+from .sql import Check, column_sql, lit, macros, present
 
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header in Excel exports
@@ -85,47 +85,62 @@ def _find_header(con, entity: Entity) -> tuple[int, dict[str, str], list[str]]:
 
 
 def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], texts: list[str]) -> None:
-    """Create temp table _checked: typed values + `_problems` (list of {kind, msg}) + `_row_json`."""
+    """Check every data row of the stage table, set-based, in two passes.
+
+    Pass 1, every row: typed values plus one cheap boolean flag per check -> temp table _checked.
+    Pass 2, only flagged rows: the Chinese messages and the verbatim row -> temp table _problems.
+    """
     stage_cols = _stage_columns(con)
-    values, problems = [], []
+    values, checks = [], []
     for col in entity.columns:
-        value, checks = column_sql(col, mapping.get(col.name))
+        cell = f"s.{mapping[col.name]}" if col.name in mapping else None  # stage alias s, in both passes
+        value, col_checks = column_sql(col, cell)
         values.append(f"{value} AS {col.name}")
-        problems.extend(checks)
+        if cell:
+            values.append(f"sssg_text({cell}) IS NOT NULL AS {present(col)}")
+        checks.extend(col_checks)
     headless = [c for c, t in zip(stage_cols, texts) if not t]
-    if headless:  # e.g. a CSV row longer than its header: the values are not lost silently
-        filled = " + ".join(f"(sssg_text({c}) IS NOT NULL)::INT" for c in headless)
-        problems.append(f"CASE WHEN {filled} > 0 THEN {{'kind': {lit(REJECT_KINDS['cell_without_header'])}, "
-                        f"'msg': '该行有 ' || ({filled}) || ' 个单元格不在任何表头下（列数多于表头）'}} END")
-    used = [c for c in headless if con.execute(
-        f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {STAGE} WHERE _row_number > {header_row}").fetchone()[0]]
-    json_pairs = ", ".join(f"{lit(text or f'第{i + 1}列')}, {c}"
-                           for i, (c, text) in enumerate(zip(stage_cols, texts)) if text or c in used)
-    not_blank = " OR ".join(f"sssg_text({c}) IS NOT NULL" for c in stage_cols)
-    con.execute("DROP TABLE IF EXISTS _checked")
-    con.execute(
-        f"""CREATE TEMP TABLE _checked AS
-        SELECT _row_number, {', '.join(values)},
-               list_filter([{', '.join(problems) or 'NULL'}], lambda p: p IS NOT NULL) AS _problems,
-               json_object({json_pairs}) AS _row_json
-        FROM {STAGE}
-        WHERE _row_number > {header_row} AND ({not_blank})"""
-    )
+    if headless:  # e.g. a CSV row longer than its header: those values are not dropped silently
+        filled = " + ".join(f"(sssg_text(s.{c}) IS NOT NULL)::INT" for c in headless)
+        values.append(f"{filled} AS _headless_cells")
+        checks.append(Check("cell_without_header", "_headless_cells > 0",
+                            f"'该行有 ' || ({filled}) || ' 个单元格不在任何表头下（列数多于表头）'"))
     # Two rows with one natural key in one file: nobody can say which is right, so neither loads.
     key = entity.natural_key
     key_sql = ", ".join(f"sssg_key(CAST({k} AS VARCHAR))" for k in key)
-    shown = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || coalesce(CAST({k} AS VARCHAR), '')" for k in key)
+    key_known = " AND ".join(f"{k} IS NOT NULL" for k in key)
+    shown_key = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || CAST(c.{k} AS VARCHAR)" for k in key)
+    checks.append(Check("duplicate_key", "_key_rows > 1",
+                        f"'记录键（' || {shown_key} || '）在本文件中重复出现：第 ' || "
+                        f"(SELECT array_to_string(list_sort(list(d._row_number)), '、') FROM _checked d "
+                        f"WHERE {' AND '.join(f'd.{k} = c.{k}' for k in key)}) || ' 行'"))
+    not_blank = " OR ".join(f"sssg_text(s.{c}) IS NOT NULL" for c in stage_cols)
+    flags = ", ".join(f"({chk.flag}) AS _f{i}" for i, chk in enumerate(checks))
+    con.execute("DROP TABLE IF EXISTS _checked")
     con.execute(
-        f"""UPDATE _checked SET _problems = list_append(_problems, d.problem)
-        FROM (SELECT _row_number AS rn,
-                     {{'kind': {lit(REJECT_KINDS['duplicate_key'])},
-                       'msg': '记录键（' || {shown} || '）在本文件中重复出现：第 '
-                              || array_to_string(list_sort(list(_row_number) OVER w), '、') || ' 行'}} AS problem,
-                     count(*) OVER w AS n
-              FROM _checked
-              WHERE {' AND '.join(f'{k} IS NOT NULL' for k in key)}
-              WINDOW w AS (PARTITION BY {key_sql})) d
-        WHERE _checked._row_number = d.rn AND d.n > 1"""
+        f"""CREATE TEMP TABLE _checked AS
+        WITH typed AS (
+            SELECT _row_number, {', '.join(values)}
+            FROM {STAGE} s WHERE _row_number > {header_row} AND ({not_blank})),
+        keyed AS (
+            SELECT *, CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY {key_sql}) ELSE 1 END AS _key_rows
+            FROM typed)
+        SELECT *, {flags} FROM keyed"""
+    )
+    used = [c for c in headless if con.execute(
+        f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {STAGE} WHERE _row_number > {header_row}").fetchone()[0]]
+    json_pairs = ", ".join(f"{lit(text or f'第{i + 1}列')}, s.{c}"
+                           for i, (c, text) in enumerate(zip(stage_cols, texts)) if text or c in used)
+    messages = ", ".join(
+        f"CASE WHEN c._f{i} THEN {{'kind': {lit(REJECT_KINDS[chk.kind])}, 'msg': {chk.message}}} END"
+        for i, chk in enumerate(checks))
+    con.execute("DROP TABLE IF EXISTS _problems")
+    con.execute(
+        f"""CREATE TEMP TABLE _problems AS
+        SELECT c._row_number, list_filter([{messages}], lambda p: p IS NOT NULL) AS problems,
+               json_object({json_pairs}) AS row_json
+        FROM _checked c JOIN {STAGE} s ON s._row_number = c._row_number
+        WHERE {' OR '.join(f'c._f{i}' for i in range(len(checks)))}"""
     )
 
 
@@ -183,24 +198,24 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, loaded_
 
 
 def _insert_checked(con, entity: Entity, landing_file: LandingFile, loaded_at: datetime) -> tuple[int, int]:
-    """Move _checked into raw.<entity> and raw.rejects; returns (rows read, rows rejected)."""
+    """Move _checked / _problems into raw.<entity> and raw.rejects; returns (rows read, rows rejected)."""
     lineage = [landing_file.batch_id, landing_file.batch_date, landing_file.file_name]
     cols = ", ".join(c.name for c in entity.columns)
     con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.{entity.table} ({cols}, _batch_id, _batch_date, _file_name, _row_number, _loaded_at)
-        SELECT {cols}, ?, ?, ?, _row_number, ? FROM _checked WHERE len(_problems) = 0""",
+        SELECT {cols}, ?, ?, ?, _row_number, ? FROM _checked ANTI JOIN _problems USING (_row_number)""",
         [*lineage, loaded_at],
     )
     con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.rejects
-        SELECT ?, ?, ?, ?, _row_number, _row_json,
-               array_to_string(list_transform(_problems, lambda p: p.msg), {lit(REASON_SEPARATOR)}),
-               array_to_string(list_sort(list_distinct(list_transform(_problems, lambda p: p.kind))), {lit(REASON_SEPARATOR)}),
+        SELECT ?, ?, ?, ?, _row_number, row_json,
+               array_to_string(list_transform(problems, lambda p: p.msg), {lit(REASON_SEPARATOR)}),
+               array_to_string(list_sort(list_distinct(list_transform(problems, lambda p: p.kind))), {lit(REASON_SEPARATOR)}),
                ?
-        FROM _checked WHERE len(_problems) > 0""",
+        FROM _problems ORDER BY _row_number""",
         [entity.name, *lineage, loaded_at],
     )
-    return con.execute("SELECT count(*), count(*) FILTER (WHERE len(_problems) > 0) FROM _checked").fetchone()
+    return con.execute("SELECT (SELECT count(*) FROM _checked), (SELECT count(*) FROM _problems)").fetchone()
 
 
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
