@@ -1,16 +1,9 @@
 """抚顺市“双随机、一公开”监管绩效看板: the router. Pages live in dashboard/pages/."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import streamlit as st
-
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository root; the pages
-# import the `dashboard` package (installed with `pip install -e .`, or found through this line).
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 TITLE = "抚顺市“双随机、一公开”监管绩效看板"
 PAGES = Path(__file__).resolve().parent / "pages"

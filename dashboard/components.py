@@ -34,13 +34,25 @@ def labelled(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return df.loc[:, list(labels)].rename(columns=labels)
 
 
+def date_columns(df: pd.DataFrame) -> dict:
+    """Show DATE columns as 2020-07-03 and timestamps to the minute (DuckDB hands both over as datetimes)."""
+    config = {}
+    for name in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[name]):
+            values = df[name].dropna()
+            is_date = values.empty or bool((values == values.dt.normalize()).all())
+            config[name] = (st.column_config.DateColumn(format="YYYY-MM-DD") if is_date
+                            else st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"))
+    return config
+
+
 def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str, empty: str) -> None:
     """A full-width table with Chinese headers and a CSV download of exactly what is shown."""
     if df.empty:
         st.info(empty)
         return
     shown = labelled(df, labels)
-    st.dataframe(shown, width="stretch", hide_index=True)
+    st.dataframe(shown, width="stretch", hide_index=True, column_config=date_columns(shown))
     st.download_button(
         "下载 CSV",
         data=csv_bytes(shown),

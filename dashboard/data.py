@@ -8,7 +8,6 @@ The path comes from SSSG_SERVING_PATH, read at call time.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,9 +16,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-SERVING_PATH_ENV = "SSSG_SERVING_PATH"
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SERVING_PATH = REPO_ROOT / "data" / "serving" / "warehouse.duckdb"
+from pipelines.settings import paths
+
 CACHE_TTL_SECONDS = 300
 
 NOT_PUBLISHED_MESSAGE = (
@@ -33,7 +31,7 @@ class NotPublished(RuntimeError):
 
 
 def serving_path() -> Path:
-    return Path(os.environ.get(SERVING_PATH_ENV) or DEFAULT_SERVING_PATH)
+    return paths().serving
 
 
 def is_published() -> bool:
