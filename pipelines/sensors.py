@@ -2,7 +2,7 @@
 
 import hashlib
 
-from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from pipelines.ingest.discover import discover
 from pipelines.jobs import refresh_warehouse_job
@@ -18,7 +18,7 @@ def landing_fingerprint(landing) -> str:
     return digest.hexdigest()
 
 
-@sensor(job=refresh_warehouse_job, minimum_interval_seconds=60,
+@sensor(job=refresh_warehouse_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
         description="落地文件夹出现新的或变化的导出文件时，运行 载入 -> dbt -> 发布")
 def landing_folder_sensor(context: SensorEvaluationContext):
     fingerprint = landing_fingerprint(paths().landing)

@@ -19,7 +19,7 @@ from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SE
 
 from .discover import LandingFile, discover
 from .readers import STAGE, FileProblem, read_into_stage
-from .sql import Check, column_sql, lit, macros, present
+from .sql import Check, cleaned_sql, column_sql, lit, macros, present
 
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header in Excel exports
@@ -91,18 +91,22 @@ def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], t
     Pass 2, only flagged rows: the Chinese messages and the verbatim row -> temp table _problems.
     """
     stage_cols = _stage_columns(con)
-    values, checks = [], []
+    cleaned, values, checks = [], [], []
     for col in entity.columns:
         cell = f"s.{mapping[col.name]}" if col.name in mapping else None  # stage alias s, in both passes
-        value, col_checks = column_sql(col, cell)
-        values.append(f"{value} AS {col.name}")
         if cell:
-            values.append(f"sssg_text({cell}) IS NOT NULL AS {present(col)}")
+            text_sql, key_sql_ = cleaned_sql(cell)
+            cleaned += [f"{text_sql} AS _t_{col.name}", f"{key_sql_} AS _k_{col.name}"]
+            values.append(f"_t_{col.name} IS NOT NULL AS {present(col)}")
+        value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}")
+        values.append(f"{value} AS {col.name}")
         checks.extend(col_checks)
     headless = [c for c, t in zip(stage_cols, texts) if not t]
+    headless_sql = []
     if headless:  # e.g. a CSV row longer than its header: those values are not dropped silently
         filled = " + ".join(f"(sssg_text(s.{c}) IS NOT NULL)::INT" for c in headless)
-        values.append(f"{filled} AS _headless_cells")
+        headless_sql.append(filled)
+        values.append("_h0 AS _headless_cells")
         checks.append(Check("cell_without_header", "_headless_cells > 0",
                             f"'该行有 ' || ({filled}) || ' 个单元格不在任何表头下（列数多于表头）'"))
     # Two rows with one natural key in one file: nobody can say which is right, so neither loads.
@@ -119,9 +123,11 @@ def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], t
     con.execute("DROP TABLE IF EXISTS _checked")
     con.execute(
         f"""CREATE TEMP TABLE _checked AS
-        WITH typed AS (
-            SELECT _row_number, {', '.join(values)}
+        WITH cleaned AS (
+            SELECT _row_number, {', '.join(cleaned + [f'{h} AS _h{i}' for i, h in enumerate(headless_sql)])}
             FROM {STAGE} s WHERE _row_number > {header_row} AND ({not_blank})),
+        typed AS (
+            SELECT _row_number, {', '.join(values)} FROM cleaned),
         keyed AS (
             SELECT *, CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY {key_sql}) ELSE 1 END AS _key_rows
             FROM typed)

@@ -37,9 +37,10 @@ def macros() -> list[str]:
         r"""CREATE OR REPLACE TEMP MACRO sssg_date_text(k) AS regexp_replace(regexp_replace(regexp_replace(
             regexp_replace(k, '^(\d{4})(\d{2})(\d{2})', '\1-\2-\3'),
             'T?\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$', ''), '[年月/.]', '-', 'g'), '[日-]+$', '')""",
-        r"""CREATE OR REPLACE TEMP MACRO sssg_date(s) AS CASE
-            WHEN regexp_full_match(sssg_date_text(sssg_key(s)), '\d{4}-\d{1,2}-\d{1,2}')
-            THEN try_cast(sssg_date_text(sssg_key(s)) AS DATE) END""",
+        r"""CREATE OR REPLACE TEMP MACRO sssg_date_key(k) AS CASE
+            WHEN regexp_full_match(sssg_date_text(k), '\d{4}-\d{1,2}-\d{1,2}')
+            THEN try_cast(sssg_date_text(k) AS DATE) END""",
+        "CREATE OR REPLACE TEMP MACRO sssg_date(s) AS sssg_date_key(sssg_key(s))",
         # GB 32100-2015 check digit, unrolled (a lambda over a list literal is ~20x slower per row)
         f"""CREATE OR REPLACE TEMP MACRO sssg_uscc_ok(u) AS
             regexp_full_match(u, '[{USCC_CHARS}]{{18}}')
@@ -71,16 +72,26 @@ def present(col: Column) -> str:
     return f"_has_{col.name}"
 
 
-def column_sql(col: Column, cell: str | None) -> tuple[str, list[Check]]:
-    """(typed value expression, checks) for one contract column read from stage column `cell`.
+def cleaned_sql(cell: str) -> tuple[str, str]:
+    """The two cleaned forms of a stage cell that every type starts from: (text, key).
 
-    The checks refer to the typed value by the column's name and to present(col).
+    They are computed once per cell in a layer of their own: nesting the macros inside every type
+    expression makes DuckDB's plan grow so large that binding alone costs tens of ms per file.
+    """
+    return f"sssg_text({cell})", f"sssg_key({cell})"
+
+
+def column_sql(col: Column, cell: str | None, text: str | None, code: str | None) -> tuple[str, list[Check]]:
+    """(typed value expression, checks) for one contract column.
+
+    `text` and `code` name the cleaned forms of the column's stage cell (see cleaned_sql); `cell`
+    is the verbatim stage cell, used only in messages. The checks refer to the typed value by the
+    column's name and to present(col).
     """
     if cell is None:  # optional column absent from this file
         return "NULL", []
     contract = load_contract()
     name = f"「{col.header}」"
-    code = f"sssg_key({cell})"
     checks = []
     if col.required:
         checks.append(Check("missing_required", f"NOT {present(col)}", lit(f"{name}为必填项，但为空")))
@@ -90,7 +101,7 @@ def column_sql(col: Column, cell: str | None) -> tuple[str, list[Check]]:
                      f"{lit(name + '的值「')} || left({cell}, 60) || {lit('」' + expected)}")
 
     if col.type == "text":
-        value = f"sssg_text({cell})"
+        value = text
     elif col.type == "code":
         value = f"CASE WHEN regexp_full_match({code}, {lit(col.pattern or '.+')}) THEN {code} END"
         checks.append(bad("bad_code", "格式不符合编码规则"))
@@ -98,7 +109,7 @@ def column_sql(col: Column, cell: str | None) -> tuple[str, list[Check]]:
         value = f"CASE WHEN sssg_uscc_ok({code}) THEN {code} END"
         checks.append(bad("bad_uscc", "不是有效的统一社会信用代码（18 位，校验位按 GB 32100-2015）"))
     elif col.type == "date":
-        value = f"sssg_date({cell})"
+        value = f"sssg_date_key({code})"
         checks.append(bad("bad_date", f"不是可识别的日期（可写作 {DATE_FORMS}）"))
     elif col.type == "int":
         value = f"try_cast(replace({code}, ',', '') AS BIGINT)"
@@ -114,7 +125,7 @@ def column_sql(col: Column, cell: str | None) -> tuple[str, list[Check]]:
         allowed = "、".join(contract.enums[col.enum])
         checks.append(bad("bad_enum", f"不在字典内（可选：{allowed}）"))
     elif col.type == "list":
-        items = f"list_filter(string_split_regex(sssg_fold({cell}), '[;,、/]'), lambda e: sssg_key(e) IS NOT NULL)"
+        items = f"list_filter(string_split_regex(sssg_fold({text}), '[;,、/]'), lambda e: sssg_key(e) IS NOT NULL)"
         mapped = f"list_transform({items}, lambda e: {_case('sssg_key(e)', contract.enum_lookup(col.enum))})"
         value = (f"CASE WHEN len(list_filter({mapped}, lambda e: e IS NULL)) = 0 "
                  f"THEN array_to_string({mapped}, {lit(LIST_SEPARATOR)}) END")
