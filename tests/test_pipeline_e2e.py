@@ -109,3 +109,24 @@ def test_definitions_show_ingest_assets_dbt_models_sensor_and_checks(run):
     cli = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-m", "pipelines.definitions"],
                          capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr[-2000:]
+
+
+def test_the_dashboard_serves_the_published_data_in_a_real_browser(run):
+    from tests.browser import ARTIFACTS, browser_page, dashboard_server, wait_for_app
+
+    serving = run["root"] / "serving" / "warehouse.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        files = con.execute("SELECT count(*) FROM marts.mart_data_status__files").fetchone()[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with dashboard_server({"SSSG_SERVING_PATH": str(serving)}) as url, browser_page() as page:
+        page.goto(url)
+        wait_for_app(page, "数据新鲜度")
+        body = page.inner_text("body")
+        assert "拒收原因" in body and f"{files:,}" in body
+        # Chinese glyphs really render (a CJK font is installed): the title is wider than boxes would be
+        title = page.get_by_role("heading", name="数据状态").first
+        assert title.bounding_box()["width"] > 100
+        page.screenshot(path=str(ARTIFACTS / "data_status_1400.png"))
+        with page.expect_download() as download:
+            page.get_by_role("button", name="下载 CSV").first.click()
+        assert download.value.suggested_filename.endswith(".csv")
