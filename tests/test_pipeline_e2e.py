@@ -5,6 +5,7 @@ One module-scoped run (about a minute) that the assertions below share.
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 
@@ -106,8 +107,10 @@ def test_definitions_show_ingest_assets_dbt_models_sensor_and_checks(run):
     assert AssetKey(["raw", "task"]) in graph.get(AssetKey(["staging", "stg_platform__task"])).parent_keys
     assert graph.get(AssetKey(["staging", "stg_platform__task"])).group_name == "staging"
     assert defs.resolve_sensor_def("landing_folder_sensor")
+    home = run["root"] / "dagster_home"
+    home.mkdir(exist_ok=True)
     cli = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-m", "pipelines.definitions"],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env={**os.environ, "DAGSTER_HOME": str(home)})
     assert cli.returncode == 0, cli.stderr[-2000:]
 
 
