@@ -26,3 +26,10 @@ def paths() -> Paths:
         warehouse=Path(os.environ.get("SSSG_WAREHOUSE_PATH", data / "warehouse.duckdb")),
         serving=Path(os.environ.get("SSSG_SERVING_PATH", data / "serving" / "warehouse.duckdb")),
     )
+
+
+def subprocess_env() -> dict[str, str]:
+    """The resolved paths as SSSG_* variables, for child processes (dbt reads SSSG_WAREHOUSE_PATH)."""
+    where = paths()
+    return {"SSSG_LANDING_DIR": str(where.landing), "SSSG_WAREHOUSE_PATH": str(where.warehouse),
+            "SSSG_SERVING_PATH": str(where.serving)}

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; groups from the model folder, dbt tests as asset checks."""
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -7,6 +8,7 @@ from dagster import AssetExecutionContext, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.dbt_project import sssg_dbt_project
+from pipelines.settings import subprocess_env
 
 
 class SssgTranslator(DagsterDbtTranslator):
@@ -24,4 +26,7 @@ class SssgTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=sssg_dbt_project.manifest_path, project=sssg_dbt_project, dagster_dbt_translator=SssgTranslator())
 def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    # dbt runs as a child process and finds the warehouse through SSSG_WAREHOUSE_PATH: make it
+    # the same file the ingest step wrote, however the paths were configured (e.g. SSSG_DATA_DIR only).
+    os.environ.update(subprocess_env())
     yield from dbt.cli(["build"], context=context).stream()
