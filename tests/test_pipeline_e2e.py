@@ -20,14 +20,14 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
-    env = {"SSSG_DATA_DIR": str(root), "SSSG_LANDING_DIR": str(root / "landing"),
-           "SSSG_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
-           "SSSG_SERVING_PATH": str(root / "serving" / "warehouse.duckdb")}
+    saved_env = dict(os.environ)  # the dbt asset exports the resolved paths for its child process
     mp = pytest.MonkeyPatch()
-    for k, v in env.items():
-        mp.setenv(k, v)  # the dbt subprocess reads the same environment
+    # Only the data folder is configured, as an operator would: every other path (and dbt's) follows.
+    mp.setenv("SSSG_DATA_DIR", str(root))
+    for name in ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH"):
+        mp.delenv(name, raising=False)
     subprocess.run([sys.executable, "-m", "pipelines.simulate", "--years", "2020-2021", "--seed", "11",
-                    "--scale", "0.05", "--out", env["SSSG_LANDING_DIR"]], check=True)
+                    "--scale", "0.05", "--out", str(root / "landing")], check=True)
     from pipelines.definitions import dbt_executable, defs
     from pipelines.assets.dbt import sssg_dbt_assets
     from pipelines.assets.ingest import ingest_landing_files
@@ -42,6 +42,8 @@ def run(tmp_path_factory):
     yield {"root": root, "first": first, "second": second, "defs": defs,
            "counts_after_first": counts_after_first}
     mp.undo()
+    os.environ.clear()
+    os.environ.update(saved_env)
 
 
 def table_counts(path):
