@@ -131,8 +131,14 @@ def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], t
         keyed AS (
             SELECT *, CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY {key_sql}) ELSE 1 END AS _key_rows
             FROM typed)
-        SELECT *, {flags} FROM keyed"""
+        SELECT *, {flags}, ({' OR '.join(f'_f{i}' for i in range(len(checks)))}) AS _bad FROM keyed"""
     )
+    con.execute("DROP TABLE IF EXISTS _problems")
+    if not con.execute("SELECT coalesce(bool_or(_bad), false) FROM _checked").fetchone()[0]:
+        # the usual case: nothing to explain, so skip planning the message expressions
+        con.execute("CREATE TEMP TABLE _problems (_row_number BIGINT, "
+                    "problems STRUCT(kind VARCHAR, msg VARCHAR)[], row_json VARCHAR)")
+        return
     used = [c for c in headless if con.execute(
         f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {STAGE} WHERE _row_number > {header_row}").fetchone()[0]]
     json_pairs = ", ".join(f"{lit(text or f'第{i + 1}列')}, s.{c}"
@@ -140,13 +146,12 @@ def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], t
     messages = ", ".join(
         f"CASE WHEN c._f{i} THEN {{'kind': {lit(REJECT_KINDS[chk.kind])}, 'msg': {chk.message}}} END"
         for i, chk in enumerate(checks))
-    con.execute("DROP TABLE IF EXISTS _problems")
     con.execute(
         f"""CREATE TEMP TABLE _problems AS
         SELECT c._row_number, list_filter([{messages}], lambda p: p IS NOT NULL) AS problems,
                json_object({json_pairs}) AS row_json
         FROM _checked c JOIN {STAGE} s ON s._row_number = c._row_number
-        WHERE {' OR '.join(f'c._f{i}' for i in range(len(checks)))}"""
+        WHERE c._bad"""
     )
 
 
