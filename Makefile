@@ -67,6 +67,7 @@ test: dbt-manifest
 docs: setup
 	$(BIN)/python -m pipelines.contract.docs
 	$(BIN)/python -m pipelines.contract.dbt_sources
+	$(BIN)/python -m pipelines.calendar_seed
 
 clean:
 	rm -rf $(DATA) dbt_project/target dbt_project/logs

@@ -15,6 +15,6 @@ from pipelines.settings import paths
 )
 def serving_artefact(context: AssetExecutionContext) -> MaterializeResult:
     where = paths()
-    summary = publish(where.warehouse, where.serving, context.run_id)
+    summary = publish(where.warehouse, where.serving, context.run.run_id)
     context.log.info(f"published {summary['tables']} tables to {where.serving}")
     return MaterializeResult(metadata={**summary, "path": str(where.serving)})
