@@ -1,0 +1,45 @@
+{#- Helpers of the assessment-metric marts (models/marts/metrics). -#}
+
+{% macro metric_scopes(relation, metric_code, numerator, denominator) -%}
+    {#- One metric at three scopes from a record-level relation with columns dept_code, region_code
+        (the department's), year: scope department (per dept_code), region (all departments of a
+        region_code; region = the city code means the city-level departments, 市本级) and city (all
+        departments; region_code = var city_region_code). numerator / denominator are aggregate
+        expressions evaluated at each scope over the records, so the city figure is a true total
+        (sum of counts, or a distinct count over the whole city), never an average of rates. -#}
+    {%- for scope in ['department', 'region', 'city'] %}
+    select
+        '{{ metric_code }}' as metric_code,
+        '{{ scope }}' as scope,
+        {% if scope == 'department' %}dept_code{% else %}cast(null as string){% endif %} as dept_code,
+        {% if scope == 'city' %}'{{ var("city_region_code") }}'{% else %}region_code{% endif %} as region_code,
+        year,
+        cast({{ numerator }} as bigint) as numerator,
+        cast({{ denominator }} as bigint) as denominator
+    from {{ relation }}
+    group by all
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{% macro metric_rate(numerator, denominator) -%}
+    {#- NULL (not applicable) when the denominator is 0; never 0% or 100%. -#}
+    cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0)
+{%- endmacro %}
+
+
+{% macro list_count(expr) -%}
+    {#- Number of entries of a list cell (`A;B`, `A；B`, `A、B`, `A,B`); NULL for an empty cell. -#}
+    {%- set cleaned = "replace(replace(" ~ strip_whitespace(fold_full_width(expr)) ~ ", '、', ';'), ',', ';')" -%}
+    case
+        when nullif({{ cleaned }}, '') is null then null
+        else length({{ cleaned }}) - length(replace({{ cleaned }}, ';', '')) + 1
+    end
+{%- endmacro %}
+
+
+{% macro credit_class_metric_code(credit_class) -%}
+    {#- Metric code of the sampling ratio of one credit class: 'A类' -> sampling_ratio_a. -#}
+    sampling_ratio_{{ credit_class[0] | lower }}
+{%- endmacro %}
