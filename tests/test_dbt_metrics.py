@@ -244,7 +244,9 @@ def test_every_numerator_and_denominator(built, code):
 def test_every_metric_is_defined_and_expected(built):
     codes = {r["metric_code"] for r in rows(built, "SELECT DISTINCT metric_code FROM marts.fct_metric_values")}
     defined = {r["metric_code"] for r in rows(built, "SELECT metric_code FROM seeds.metric_definitions")}
-    assert codes == set(EXPECTED) == defined
+    # the later metrics (publication, coverage, participation, mechanisms) are counted on their own
+    # fixture in tests/test_dbt_metrics_more.py, which also checks that every defined metric is expected
+    assert set(EXPECTED) <= codes <= defined
 
 
 def test_region_total_is_a_true_total_not_a_mean_of_rates(built):

@@ -43,3 +43,17 @@
     {#- Metric code of the sampling ratio of one credit class: 'A类' -> sampling_ratio_a. -#}
     sampling_ratio_{{ credit_class[0] | lower }}
 {%- endmacro %}
+
+
+{% macro list_normalised(expr) -%}
+    {#- A list cell with every separator (; ； 、 , ，) turned into ';' and whitespace removed. -#}
+    replace(replace({{ strip_whitespace(fold_full_width(expr)) }}, '、', ';'), ',', ';')
+{%- endmacro %}
+
+
+{% macro list_contains(list_expr, value_expr) -%}
+    {#- True when the list cell (any separator) holds the value as a whole entry: `I1;I12` holds
+        `I12` and `I1` but not `I2`. Portable (concat + like, no regexp, no arrays). -#}
+    coalesce({{ dbt.concat(["';'", list_normalised(list_expr), "';'"]) }}
+        like {{ dbt.concat(["'%;'", strip_whitespace(fold_full_width(value_expr)), "';%'"]) }}, false)
+{%- endmacro %}

@@ -9,6 +9,10 @@
     'mart_metric__task_completion',
     'mart_metric__credit_linked_tasks',
     'mart_metric__result_outcomes',
+    'mart_metric__publication',
+    'mart_metric__item_coverage',
+    'mart_metric__inspector_participation',
+    'mart_metric__mechanism_coverage',
 ] %}
 with
 
