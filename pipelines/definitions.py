@@ -1,8 +1,4 @@
 """The Dagster code location: assembles the per-domain modules."""
-import shutil
-import sys
-from pathlib import Path
-
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
@@ -12,13 +8,8 @@ from pipelines.assets.publish import serving_artefact
 from pipelines.dbt_project import sssg_dbt_project
 from pipelines.jobs import refresh_warehouse_job
 from pipelines.sensors import landing_folder_sensor
+from pipelines.settings import dbt_executable
 
-
-
-def dbt_executable() -> str:
-    """The dbt beside this interpreter (the project's venv), whether or not the venv is activated."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
 
 
 defs = Definitions(

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,3 +35,9 @@ def subprocess_env() -> dict[str, str]:
     where = paths()
     return {"SSSG_LANDING_DIR": str(where.landing), "SSSG_WAREHOUSE_PATH": str(where.warehouse),
             "SSSG_SERVING_PATH": str(where.serving)}
+
+
+def dbt_executable() -> str:
+    """The dbt beside this interpreter (the project's venv), whether or not the venv is activated."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"

@@ -30,8 +30,6 @@ Register on 2020-01-01 (registered before 1 January and 存续):
 """
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date, datetime
 from itertools import count
 
@@ -39,7 +37,8 @@ import duckdb
 import pytest
 
 from pipelines.contract.warehouse import create_raw_schema
-from tests.test_dbt_staging import REPO_ROOT, dbt_executable, insert, log, rows
+from tests.dbt_build import build_warehouse
+from tests.test_dbt_staging import insert, log, rows
 
 BATCH, BATCH_DATE, LOADED = "20201231_月度导出", date(2020, 12, 31), datetime(2021, 1, 2, 9, 0)
 _row = count(2)
@@ -147,17 +146,7 @@ def fill_raw(con) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("dbt_metrics")
-    warehouse = tmp / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        fill_raw(con)
-    env = {**os.environ, "SSSG_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run(
-        [dbt_executable(), "build", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
+    warehouse, stdout = build_warehouse(tmp_path_factory.mktemp("dbt_metrics"), fill_raw)
     con = duckdb.connect(str(warehouse), read_only=True)
     yield con
     con.close()

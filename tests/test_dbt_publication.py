@@ -10,8 +10,6 @@ Calendar facts used: 2024-09-14 (Sat), 2024-09-29 (Sun) and 2024-10-12 (Sat) wer
 """
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date, datetime
 from itertools import count
 
@@ -19,7 +17,8 @@ import duckdb
 import pytest
 
 from pipelines.contract.warehouse import create_raw_schema
-from tests.test_dbt_staging import REPO_ROOT, dbt_executable, insert, rows
+from tests.dbt_build import run_dbt
+from tests.test_dbt_staging import insert, rows
 
 D = date
 B1, D1, T1 = "20241008_月度导出", D(2024, 10, 8), datetime(2024, 10, 9, 9, 0)
@@ -120,22 +119,13 @@ def fill_raw(con, extra_results: list[dict] | None = None) -> None:
     ])
 
 
-def run_dbt(tmp, warehouse, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SSSG_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [dbt_executable(), *args, "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=240,
-    )
-
-
 @pytest.fixture(scope="module")
 def obligations(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dbt_publication")
     warehouse = tmp / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         fill_raw(con)
-    proc = run_dbt(tmp, warehouse, "build")
+    proc = run_dbt(["build"], warehouse, tmp)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         got = rows(con, "SELECT * FROM intermediate.int_publication__obligations")
@@ -225,8 +215,8 @@ def test_an_event_in_a_year_without_an_official_calendar_fails_the_build(tmp_pat
     with duckdb.connect(str(warehouse)) as con:
         fill_raw(con, extra_results=[late_2026, in_2027])
     # only what the check needs: its ancestors and their data tests (the unit tests ran in the build above)
-    proc = run_dbt(tmp_path, warehouse, "build", "--select", "+official_calendar_covers_publication_events",
-                   "--indirect-selection", "cautious", "--resource-type", "model", "seed", "test")
+    proc = run_dbt(["build", "--select", "+official_calendar_covers_publication_events",
+                    "--indirect-selection", "cautious", "--resource-type", "model", "seed", "test"], warehouse, tmp_path)
     assert proc.returncode != 0
     assert "no official working-day calendar for 2027: 2 publication event(s) from 2026-12-28 to 2027-01-06" in (
         proc.stdout)

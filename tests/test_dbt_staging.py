@@ -6,20 +6,17 @@ create_raw_schema made and the rows below filled; the assertions read the result
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines.contract.warehouse import create_raw_schema
+from pipelines.publish import publish
+from pipelines.settings import REPO_ROOT, dbt_executable  # noqa: F401 (re-exported to sibling tests)
+from tests.dbt_build import build_warehouse
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 B1, D1 = "20200731_月度导出", date(2020, 7, 31)
 B2, D2 = "20200831_月度导出", date(2020, 8, 31)
 T1, T2 = datetime(2020, 8, 1, 9, 0), datetime(2020, 9, 1, 9, 30)
@@ -123,26 +120,11 @@ def fill_raw(con) -> None:
     ])
 
 
-def dbt_executable() -> str:
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("dbt_staging")
-    warehouse = tmp / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        fill_raw(con)
-    env = {**os.environ, "SSSG_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run(
-        [dbt_executable(), "build", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--no-use-colors"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=240,
-    )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
+    warehouse, stdout = build_warehouse(tmp_path_factory.mktemp("dbt_staging"), fill_raw)
     con = duckdb.connect(str(warehouse), read_only=True)
-    yield {"con": con, "stdout": proc.stdout, "warehouse": warehouse}
+    yield {"con": con, "stdout": stdout, "warehouse": warehouse}
     con.close()
 
 
@@ -229,31 +211,14 @@ def test_department_names_resolve_through_every_form_and_unresolved_ones_are_lis
                       "resolves_to_department_stg_platform__result_dept_name"}
 
 
-def copy_marts_like_the_publish_step(warehouse: Path, serving: Path) -> None:
-    """The serving artefact's layout: copies of the marts tables plus meta.publish_log."""
-    serving.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect() as con:
-        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
-        con.execute("ATTACH ? AS srv", [str(serving)])
-        con.execute("CREATE SCHEMA srv.marts")
-        tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'wh' "
-                             "AND schema_name = 'marts'").fetchall()
-        for (table,) in tables:
-            con.execute(f"CREATE TABLE srv.marts.{table} AS SELECT * FROM wh.marts.{table}")
-        con.execute("CREATE SCHEMA srv.meta")
-        con.execute("CREATE TABLE srv.meta.publish_log AS SELECT now()::TIMESTAMP AS published_at, 'test' AS run_id, "
-                    "count(DISTINCT batch_id) AS warehouse_batches, max(batch_date) AS latest_batch_date "
-                    "FROM wh.raw.load_log")
-
-
 def test_the_dashboard_queries_run_on_the_published_marts(built, tmp_path, monkeypatch):
-    """The marts dbt builds are what the 数据状态 page reads, once the publish step copied them."""
+    """The marts dbt builds are what the 数据状态 page reads, once the real publish step copied them."""
     import streamlit as st
 
     from dashboard import data
 
     serving = tmp_path / "serving" / "warehouse.duckdb"
-    copy_marts_like_the_publish_step(built["warehouse"], serving)
+    publish(built["warehouse"], serving, run_id="test")
     monkeypatch.setenv("SSSG_SERVING_PATH", str(serving))
     st.cache_data.clear()
     fresh = data.freshness()

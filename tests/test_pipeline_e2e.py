@@ -28,7 +28,8 @@ def run(tmp_path_factory):
         mp.delenv(name, raising=False)
     subprocess.run([sys.executable, "-m", "pipelines.simulate", "--years", "2020-2021", "--seed", "11",
                     "--scale", "0.05", "--out", str(root / "landing")], check=True)
-    from pipelines.definitions import dbt_executable, defs
+    from pipelines.definitions import defs
+    from pipelines.settings import dbt_executable
     from pipelines.assets.dbt import sssg_dbt_assets
     from pipelines.assets.ingest import ingest_landing_files
     from pipelines.assets.publish import serving_artefact
