@@ -1,0 +1,107 @@
+-- Annual assessment score parts (domain brief section 6): one row per scope (department / region) x
+-- unit x year x weighted metric (seed assessment_weights), for every unit with any metric value that
+-- year. [design] A part is not applicable when the rate is NULL (denominator 0) or the unit has no
+-- row for the metric: it earns nothing and is left out of applicable_weight; points rescale the
+-- applicable parts to 100 (points_raw keeps the unscaled weight x attainment).
+with
+
+metric_values as (
+
+    select
+        metric_code,
+        scope,
+        case when scope = 'department' then dept_code else region_code end as unit_code,
+        dept_code,
+        region_code,
+        year,
+        cast(rate as double) as rate,
+        cast(target as double) as target,
+        target_direction
+    from {{ ref('fct_metric_values') }}
+    where scope in ('department', 'region')
+
+),
+
+weights as (
+
+    select * from {{ ref('assessment_weights') }}
+
+),
+
+units as (
+
+    select distinct scope, unit_code, dept_code, region_code, year
+    from metric_values
+
+),
+
+parts as (
+
+    select
+        units.scope,
+        units.unit_code,
+        units.dept_code,
+        units.region_code,
+        units.year,
+        weights.metric_code,
+        metric_values.rate,
+        metric_values.target,
+        metric_values.target_direction,
+        cast(weights.weight as double) as weight,
+        metric_values.rate is null as not_applicable,
+        case
+            when metric_values.rate is null then null
+            when metric_values.target is null then least(metric_values.rate, 1.0)
+            when metric_values.target_direction = 'at_most' then
+                case
+                    when metric_values.rate = 0 then 1.0
+                    else least(metric_values.target / metric_values.rate, 1.0)
+                end
+            when metric_values.target = 0 then 1.0
+            else least(metric_values.rate / metric_values.target, 1.0)
+        end as attainment
+    from units
+    inner join weights
+        on units.year = weights.assessment_year
+    left join metric_values
+        on units.scope = metric_values.scope
+        and units.unit_code = metric_values.unit_code
+        and units.year = metric_values.year
+        and weights.metric_code = metric_values.metric_code
+
+),
+
+weighted as (
+
+    select
+        *,
+        weight * attainment as points_raw,
+        sum(case when not_applicable then 0 else weight end)
+            over (partition by scope, unit_code, year) as applicable_weight
+    from parts
+
+),
+
+final as (
+
+    select
+        scope,
+        unit_code,
+        dept_code,
+        region_code,
+        year,
+        metric_code,
+        rate,
+        target,
+        target_direction,
+        weight,
+        not_applicable,
+        attainment,
+        points_raw,
+        applicable_weight,
+        points_raw * 100.0 / nullif(applicable_weight, 0) as points
+    from weighted
+
+)
+
+select * from final
