@@ -73,8 +73,10 @@ def test_ranks_and_circular(built):
     dept = {u: (s["score_rank"], s["units_ranked"], s["named_in_circular"]) for (sc, u), s in got.items()
             if sc == "department"}
     # seed circular_rules 2020: bottom 3 departments, bottom 2 counties/districts
-    assert dept[A] == (1, 4, False)
-    assert sum(named for _, _, named in dept.values()) == 3
-    assert {u for u, (_, _, named) in dept.items() if named} == {B, C, N}
+    # N is not a member department (成员单位): never scored, ranked or named
+    assert N not in dept and set(dept) == {A, B, C}
+    assert dept[A] == (1, 3, True)
+    # bottom 3 of 3 ranked departments names all three
+    assert {u for u, (_, _, named) in dept.items() if named} == {A, B, C}
     region = {u: s["named_in_circular"] for (sc, u), s in got.items() if sc == "region"}
     assert region == {"210400": False, "210402": True, "210403": True}

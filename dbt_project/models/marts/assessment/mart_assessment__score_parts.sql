@@ -3,6 +3,8 @@
 -- year. [design] A part is not applicable when the rate is NULL (denominator 0) or the unit has no
 -- row for the metric: it earns nothing and is left out of applicable_weight; points rescale the
 -- applicable parts to 100 (points_raw keeps the unscaled weight x attainment).
+-- Only member departments of the joint mechanism (成员单位) are assessed as departments: the plan
+-- assesses the member units and the counties/districts, so a non-member is never ranked or named.
 with
 
 metric_values as (
@@ -28,10 +30,18 @@ weights as (
 
 ),
 
+member_departments as (
+
+    select dept_code from {{ ref('stg_platform__department') }}
+    where is_member
+
+),
+
 units as (
 
     select distinct scope, unit_code, dept_code, region_code, year
     from metric_values
+    where scope = 'region' or dept_code in (select dept_code from member_departments)
 
 ),
 
