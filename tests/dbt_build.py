@@ -29,3 +29,15 @@ def build_warehouse(tmp: Path, fill_raw: Callable[[duckdb.DuckDBPyConnection], N
     proc = run_dbt(["build"], warehouse, tmp)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     return warehouse, proc.stdout
+
+
+def metric_fractions(con, code: str, year: int = 2020) -> dict:
+    """{(scope, dept_code or region_code): (numerator, denominator)} of one metric in fct_metric_values."""
+    got = {}
+    cur = con.execute("SELECT scope, dept_code, region_code, numerator, denominator FROM marts.fct_metric_values "
+                      "WHERE metric_code = ? AND year = ?", [code, year])
+    for scope, dept_code, region_code, numerator, denominator in cur.fetchall():
+        key = (scope, dept_code if scope == "department" else region_code)
+        assert key not in got, f"{code}: two rows for {key}"
+        got[key] = (numerator, denominator)
+    return got

@@ -38,6 +38,7 @@ import pytest
 
 from pipelines.contract.warehouse import create_raw_schema
 from tests.dbt_build import build_warehouse
+from tests.dbt_build import metric_fractions as metric
 from tests.test_dbt_staging import insert, log, rows
 
 BATCH, BATCH_DATE, LOADED = "20201231_月度导出", date(2020, 12, 31), datetime(2021, 1, 2, 9, 0)
@@ -150,16 +151,6 @@ def built(tmp_path_factory):
     con = duckdb.connect(str(warehouse), read_only=True)
     yield con
     con.close()
-
-
-def metric(con, code: str) -> dict:
-    """{(scope, dept_code or region_code): (numerator, denominator)} of one metric in fct_metric_values."""
-    got = {}
-    for r in rows(con, f"SELECT * FROM marts.fct_metric_values WHERE metric_code = '{code}' AND year = 2020"):
-        key = (r["scope"], r["dept_code"] if r["scope"] == "department" else r["region_code"])
-        assert key not in got
-        got[key] = (r["numerator"], r["denominator"])
-    return got
 
 
 def dep(sc0=None, sc2=None, wj2=None, sc3=None, r400=None, r402=None, r403=None, city=None) -> dict:

@@ -40,6 +40,7 @@ import pytest
 
 from pipelines.contract.warehouse import create_raw_schema
 from tests.dbt_build import build_warehouse
+from tests.dbt_build import metric_fractions as metric
 from tests.test_dbt_metrics import EXPECTED as FIRST_SET
 from tests.test_dbt_staging import insert, log, rows
 
@@ -169,16 +170,6 @@ def built(tmp_path_factory):
     con = duckdb.connect(str(warehouse), read_only=True)
     yield con
     con.close()
-
-
-def metric(con, code: str) -> dict:
-    """{(scope, dept_code or region_code): (numerator, denominator)} of one metric in fct_metric_values."""
-    got = {}
-    for r in rows(con, f"SELECT * FROM marts.fct_metric_values WHERE metric_code = '{code}' AND year = 2020"):
-        key = (r["scope"], r["dept_code"] if r["scope"] == "department" else r["region_code"])
-        assert key not in got
-        got[key] = (r["numerator"], r["denominator"])
-    return got
 
 
 def dep(a=None, b=None, n=None, c=None, r400=None, r402=None, r403=None, city=None) -> dict:
