@@ -35,7 +35,7 @@ def metric_fractions(con, code: str, year: int = 2020) -> dict:
     """{(scope, dept_code or region_code): (numerator, denominator)} of one metric in fct_metric_values."""
     got = {}
     cur = con.execute("SELECT scope, dept_code, region_code, numerator, denominator FROM marts.fct_metric_values "
-                      "WHERE metric_code = ? AND year = ?", [code, year])
+                      "WHERE metric_code = ? AND year = ? AND grain = 'year'", [code, year])
     for scope, dept_code, region_code, numerator, denominator in cur.fetchall():
         key = (scope, dept_code if scope == "department" else region_code)
         assert key not in got, f"{code}: two rows for {key}"

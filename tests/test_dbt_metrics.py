@@ -232,19 +232,20 @@ def test_every_metric_is_defined_and_expected(built):
 def test_region_total_is_a_true_total_not_a_mean_of_rates(built):
     (rate,) = built.execute(
         "SELECT rate FROM marts.fct_metric_values WHERE metric_code = 'temporary_task_share_tasks' "
-        "AND scope = 'region' AND region_code = '210402'").fetchone()
+        "AND scope = 'region' AND region_code = '210402' AND grain = 'year'").fetchone()
     assert rate == pytest.approx(4 / 6)  # 1/2 and 3/4 -> 4/6, not (50% + 75%) / 2 = 62.5%
 
 
 def test_zero_denominator_is_not_applicable(built):
     got = rows(built, "SELECT rate, target, target_met FROM marts.fct_metric_values "
-                      f"WHERE metric_code = 'credit_linked_task_share' AND dept_code = '{WJ2}'")
+                      f"WHERE metric_code = 'credit_linked_task_share' AND dept_code = '{WJ2}' AND grain = 'year'")
     assert [(r["rate"], float(r["target"]), r["target_met"]) for r in got] == [(None, 0.7, None)]
 
 
 def test_targets_follow_their_direction(built):
     met = {(r["metric_code"], r["dept_code"]): r["target_met"] for r in rows(
-        built, "SELECT metric_code, dept_code, target_met FROM marts.fct_metric_values WHERE scope = 'department'")}
+        built, "SELECT metric_code, dept_code, target_met FROM marts.fct_metric_values "
+               "WHERE scope = 'department' AND grain = 'year'")}
     assert met[("temporary_task_share_tasks", SC2)] is False  # 50% > cap 20%
     assert met[("temporary_task_share_tasks", SC3)] is True  # 0% <= 20%
     assert met[("joint_task_share_tasks", SC2)] is True  # 50% >= 20%
@@ -254,6 +255,7 @@ def test_targets_follow_their_direction(built):
 
 def test_credit_trend_flag(built):
     got = {r["dept_code"]: r["rises_with_risk"] for r in rows(
-        built, "SELECT * FROM marts.mart_metric__sampling_credit_trend WHERE scope = 'department'")}
+        built, "SELECT * FROM marts.mart_metric__sampling_credit_trend "
+               "WHERE scope = 'department' AND grain = 'year'")}
     # SC2: A 2/3 > B 1/2 -> false; SC3: class C is 0/0 -> unknown
     assert got[SC2] is False and got[SC3] is None

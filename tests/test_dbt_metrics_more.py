@@ -225,14 +225,14 @@ def test_every_metric_is_defined_and_expected(built):
 
 def test_zero_denominator_is_not_applicable(built):
     got = rows(built, "SELECT rate, target, target_met FROM marts.fct_metric_values "
-                      f"WHERE metric_code = 'on_time_publication_result' AND dept_code = '{C}'")
+                      f"WHERE metric_code = 'on_time_publication_result' AND dept_code = '{C}' AND grain = 'year'")
     assert [(r["rate"], float(r["target"]), r["target_met"]) for r in got] == [(None, 1.0, None)]
 
 
 def test_targets(built):
     got = {(r["metric_code"], r["dept_code"]): (r["target"], r["target_met"]) for r in rows(
         built, "SELECT metric_code, dept_code, target, target_met FROM marts.fct_metric_values "
-               "WHERE scope = 'department'")}
+               "WHERE scope = 'department' AND grain = 'year'")}
     assert got[("on_time_publication", A)] == (1, True)
     assert got[("publication_rate", B)] == (1, False)
     assert got[("item_coverage", B)] == (1, True)

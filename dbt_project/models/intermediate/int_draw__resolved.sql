@@ -52,6 +52,7 @@ final as (
         tasks.dept_code,
         tasks.region_code,
         tasks.year,
+        tasks.period_date,
         tasks.is_temporary,
         tasks.is_joint,
         tasks.is_credit_linked,

@@ -40,6 +40,7 @@ final as (
         tasks.dept_code as task_dept_code,
         tasks.region_code as task_region_code,
         tasks.year,
+        tasks.period_date,
         tasks.is_joint,
         tasks.end_date as task_end_date,
         results.inspection_date,

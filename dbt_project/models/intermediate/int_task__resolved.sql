@@ -2,7 +2,8 @@
 -- metrics use. Metrics attribute a task to its lead department, the one that plans and draws it.
 -- is_temporary: the task did not come from the executing level's own annual plan, i.e. source
 -- 上级部署 (a higher level's task carried out locally is temporary for the level that executes it)
--- or 突发情况. year: the year of start_date.
+-- or 突发情况. year: the year of start_date; period_date (= start_date) places the task in its
+-- quarter and month for the sub-year metric grains.
 with
 
 tasks as (
@@ -37,7 +38,8 @@ final as (
         {{ list_count('tasks.item_codes') }} as item_count,
         tasks.start_date,
         tasks.end_date,
-        cast(extract(year from tasks.start_date) as int) as year
+        cast(extract(year from tasks.start_date) as int) as year,
+        tasks.start_date as period_date
     from tasks
     left join departments
         on tasks.lead_dept_name_key = departments.name_key

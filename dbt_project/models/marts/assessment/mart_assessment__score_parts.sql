@@ -21,6 +21,7 @@ metric_values as (
         target_direction
     from {{ ref('fct_metric_values') }}
     where scope in ('department', 'region')
+        and grain = 'year'
 
 ),
 

@@ -1,6 +1,9 @@
 -- Every assessment metric in one long table: metric x scope (department / region / city) x
 -- department x region x year, with numerator, denominator, rate (NULL = not applicable: denominator 0)
 -- and the year's target from seed metric_targets (target_met NULL without a target or a rate).
+-- Grains year / quarter / month: a sub-year value is compared with the annual target only when the
+-- metric's denominator is a flow of the same period (metric_definitions.denominator_basis = period);
+-- against an annual register (e.g. the sampling ratio) a quarter is progress, not a shortfall.
 {%- set metric_models = [
     'mart_metric__temporary_tasks',
     'mart_metric__joint_inspection',
@@ -30,9 +33,15 @@ targets as (
 
 ),
 
+definitions as (
+
+    select * from {{ ref('metric_definitions') }}
+
+),
+
 unioned as (
     {% for m in metric_models %}
-    select metric_code, scope, dept_code, region_code, year, numerator, denominator
+    select metric_code, scope, dept_code, region_code, grain, year, period_start, numerator, denominator
     from {{ m }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -46,7 +55,9 @@ final as (
         unioned.scope,
         unioned.dept_code,
         unioned.region_code,
+        unioned.grain,
         unioned.year,
+        unioned.period_start,
         unioned.numerator,
         unioned.denominator,
         {{ metric_rate('unioned.numerator', 'unioned.denominator') }} as rate,
@@ -59,9 +70,12 @@ final as (
             else {{ metric_rate('unioned.numerator', 'unioned.denominator') }} >= targets.target
         end as target_met
     from unioned
+    left join definitions
+        on unioned.metric_code = definitions.metric_code
     left join targets
         on unioned.metric_code = targets.metric_code
         and unioned.year = targets.assessment_year
+        and (unioned.grain = 'year' or definitions.denominator_basis = 'period')
 
 )
 

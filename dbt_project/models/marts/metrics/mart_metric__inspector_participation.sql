@@ -79,7 +79,7 @@ records as (
 
 scoped as (
     {{ metric_scopes('records', 'inspector_participation',
-        'count(distinct case when is_matched then inspector_id end)', 'count(distinct inspector_id)') }}
+        'count(distinct case when is_matched then inspector_id end)', 'count(distinct inspector_id)', grains=['year']) }}
 ),
 
 final as (

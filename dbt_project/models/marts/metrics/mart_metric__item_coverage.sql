@@ -72,7 +72,7 @@ records as (
 
 scoped as (
     {{ metric_scopes('records', 'item_coverage', 'count(distinct case when is_used then item_code end)',
-        'count(distinct item_code)') }}
+        'count(distinct item_code)', grains=['year']) }}
 ),
 
 final as (

@@ -18,6 +18,7 @@ visits as (
         task_dept_code as dept_code,
         task_region_code as region_code,
         year,
+        period_date,
         is_joint,
         visit_key,
         item_checks

@@ -24,11 +24,11 @@ milestone as (
 ),
 
 by_year as (
-    {{ metric_scopes('annual', 'mechanism_coverage', 'count(*) filter (where is_complete)', 'count(*)') }}
+    {{ metric_scopes('annual', 'mechanism_coverage', 'count(*) filter (where is_complete)', 'count(*)', grains=['year']) }}
 ),
 
 by_milestone as (
-    {{ metric_scopes('milestone', 'mechanism_coverage_milestone', 'count(*) filter (where is_complete)', 'count(*)') }}
+    {{ metric_scopes('milestone', 'mechanism_coverage_milestone', 'count(*) filter (where is_complete)', 'count(*)', grains=['year']) }}
 ),
 
 unioned as (

@@ -24,6 +24,7 @@ records as (
         departments.dept_code,
         departments.region_code,
         cast(extract(year from obligations.event_date) as int) as year,
+        obligations.event_date as period_date,
         obligations.event_type,
         obligations.status,
         coalesce(obligations.is_due, false) as is_due

@@ -15,6 +15,7 @@ matches as (
         tasks.dept_code,
         tasks.region_code,
         tasks.year,
+        tasks.period_date,
         assignments.is_random_match
     from {{ ref('stg_platform__assignment') }} as assignments
     inner join {{ ref('int_task__resolved') }} as tasks

@@ -1,5 +1,5 @@
 -- Whether the sampling ratio rises with credit risk (A -> D, classes of var credit_classes in order)
--- per scope x department x region x year: rises_with_risk is true when every class's ratio is at
+-- per scope x department x region x period (grains of mart_metric__sampling_ratio): rises_with_risk is true when every class's ratio is at
 -- least the previous one's and the last exceeds the first; NULL when any class's ratio is NULL.
 {%- set classes = var('credit_classes') %}
 {%- set codes = [] %}
@@ -19,12 +19,14 @@ pivoted as (
         scope,
         dept_code,
         region_code,
-        year
+        grain,
+        year,
+        period_start
         {%- for code in codes %},
         max(case when metric_code = '{{ code }}' then rate end) as rate_{{ loop.index }}
         {%- endfor %}
     from ratios
-    group by scope, dept_code, region_code, year
+    group by scope, dept_code, region_code, grain, year, period_start
 
 ),
 
@@ -34,7 +36,9 @@ final as (
         scope,
         dept_code,
         region_code,
-        year
+        grain,
+        year,
+        period_start
         {%- for code in codes %},
         rate_{{ loop.index }} as {{ code }}
         {%- endfor %},

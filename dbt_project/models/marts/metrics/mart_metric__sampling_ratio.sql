@@ -66,7 +66,9 @@ with_register as (
         drawn.scope,
         drawn.dept_code,
         drawn.region_code,
+        drawn.grain,
         drawn.year,
+        drawn.period_start,
         drawn.numerator,
         cast(coalesce(
             case drawn.metric_code
