@@ -1,10 +1,22 @@
-"""Small Streamlit building blocks shared by the pages: labelled tables with a CSV download."""
+"""Small Streamlit building blocks shared by the pages: labelled tables with CSV and Excel downloads,
+charts with their data as a table.
+
+Every download is neutralised against formula injection (`neutralise_formulas`): a text cell that
+begins with =, +, -, @, a tab or a carriage return gets a leading single quote, so Excel/WPS show it
+as text instead of evaluating it. Numbers stay numbers.
+"""
 from __future__ import annotations
 
+import io
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+
+from dashboard.i18n import t
 
 MISSING = "—"
 
@@ -24,9 +36,137 @@ def fmt_share(numerator: int, denominator: int) -> str:
     return f"{numerator / denominator:.1%}（{numerator:,} / {denominator:,}）"
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(value: object) -> object:
+    """`'=1+1` for `=1+1`; anything that is not text, or text that is safe, unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell (and column label) that a spreadsheet would read as a formula
+    starts with a single quote. Numeric, boolean and date columns are untouched (a negative number
+    stays a number); in mixed object columns only the strings change."""
+    out = df.copy()
+    for position, column in enumerate(df.columns):
+        values = df.iloc[:, position]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        elif not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        out.isetitem(position, values.map(neutralise_text))
+    out.columns = [neutralise_text(c) if isinstance(c, str) else c for c in df.columns]
+    return out
+
+
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV with a byte-order mark, so Excel opens the Chinese text correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """CSV with a byte-order mark, so Excel/WPS open the Chinese text correctly; formulas neutralised."""
+    return neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
+
+
+PERCENT_NAME = re.compile(r"(率|占比|比例|比重|百分比|rate|ratio|share|pct|percent)$", re.IGNORECASE)
+
+
+def percent_columns(df: pd.DataFrame, extra: Iterable[str] = ()) -> set:
+    """The numeric columns to show as 0.0%: those named in `extra`, and float columns whose name ends
+    in 率/占比/比例/rate/share/... (values are fractions: 0.25 is 25%)."""
+    chosen = set(extra) & set(df.columns)
+    for column in df.columns:
+        if (isinstance(column, str) and PERCENT_NAME.search(column.strip())
+                and pd.api.types.is_float_dtype(df[column].dtype)):
+            chosen.add(column)
+    return chosen
+
+
+def _display_width(value: object) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)  # CJK characters are two columns wide
+
+
+def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iterable[str] = ()) -> bytes:
+    """An Excel workbook of `table` (formulas neutralised): bold frozen header row with a filter,
+    integers as #,##0, other numbers as #,##0.00, rates (see `percent_columns`) as 0.0%, dates as
+    yyyy-mm-dd, timestamps as yyyy-mm-dd hh:mm, empty cells for missing values."""
+    import xlsxwriter
+
+    safe = neutralise_formulas(table)
+    rates = percent_columns(table, percent)
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {
+        "in_memory": True,
+        "strings_to_formulas": False,  # belt and braces: never write a formula, whatever the text
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "remove_timezone": True,
+    })
+    try:
+        sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "数据")
+        header = workbook.add_format({"bold": True, "bg_color": "#eef2f7", "bottom": 1, "text_wrap": True,
+                                      "valign": "top"})
+        formats = {
+            "int": workbook.add_format({"num_format": "#,##0"}),
+            "float": workbook.add_format({"num_format": "#,##0.00"}),
+            "pct": workbook.add_format({"num_format": "0.0%"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            "text": None,
+        }
+        for position, column in enumerate(safe.columns):
+            source = table.iloc[:, position]
+            values = safe.iloc[:, position]
+            kind = _column_kind(table.columns[position], source, rates)
+            sheet.write_string(0, position, str(column), header)
+            cell_format = formats[kind]
+            for row, value in enumerate(values.tolist(), start=1):
+                _write(sheet, row, position, value, kind, cell_format)
+            width = max([_display_width(column), *(_display_width(v) for v in values.head(200).tolist())])
+            sheet.set_column(position, position, min(max(width + 2, 8), 60))
+        sheet.freeze_panes(1, 0)
+        if len(safe.columns):
+            sheet.autofilter(0, 0, max(len(safe), 1), len(safe.columns) - 1)
+    finally:
+        workbook.close()
+    return buffer.getvalue()
+
+
+def _column_kind(name, values: pd.Series, rates: set) -> str:
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "text"
+    if name in rates and pd.api.types.is_numeric_dtype(dtype):
+        return "pct"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        present = values.dropna()
+        return "int" if len(present) and bool((present == present.round()).all()) else "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        present = values.dropna()
+        if not len(present):
+            return "date"
+        naive = present.dt.tz_localize(None) if getattr(present.dt, "tz", None) is not None else present
+        return "date" if bool((naive == naive.dt.normalize()).all()) else "datetime"
+    return "text"
+
+
+def _write(sheet, row: int, column: int, value, kind: str, cell_format) -> None:
+    if value is None or (not isinstance(value, (str, bytes)) and pd.isna(value)):
+        sheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, pd.Timestamp):
+        stamp = value.tz_localize(None) if value.tzinfo is not None else value
+        sheet.write_datetime(row, column, stamp.to_pydatetime(), cell_format)
+    elif isinstance(value, (datetime, date)):
+        sheet.write_datetime(row, column, value, cell_format)
+    elif isinstance(value, (int, float)) or pd.api.types.is_number(value):
+        sheet.write_number(row, column, float(value) if kind != "int" or not float(value).is_integer()
+                           else int(value), cell_format)
+    else:
+        sheet.write_string(row, column, str(value))
 
 
 def labelled(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -62,3 +202,80 @@ def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str,
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _stem(file_name: str) -> str:
+    return re.sub(r"\.(csv|xlsx)$", "", file_name, flags=re.IGNORECASE)
+
+
+def display_config(df: pd.DataFrame, percent: Iterable[str] = ()) -> dict:
+    """Column formats for st.dataframe: dates as in `date_columns`, rates as 12.5%, integers with
+    thousands separators."""
+    config = date_columns(df)
+    rates = percent_columns(df, percent)
+    for name in df.columns:
+        if name in config or not pd.api.types.is_numeric_dtype(df[name].dtype) \
+                or pd.api.types.is_bool_dtype(df[name].dtype):
+            continue
+        if name in rates:
+            config[name] = st.column_config.NumberColumn(format="percent")
+        elif _column_kind(name, df[name], set()) == "int":
+            config[name] = st.column_config.NumberColumn(format="localized")
+    return config
+
+
+def table_with_downloads(
+    df: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    *,
+    file_name: str,
+    key: str,
+    percent: Iterable[str] = (),
+    empty: str | None = None,
+) -> None:
+    """A full-width table and two downloads of exactly what is shown: CSV (UTF-8 with BOM) and Excel
+    (frozen header, number formats). `labels` picks and renames columns (see `labelled`); `percent`
+    names (labelled) columns holding fractions to show as 0.0% (columns ending in 率 etc. are found
+    anyway); `file_name` is the stem (any .csv/.xlsx is dropped). Empty: a plain message instead."""
+    if df.empty:
+        st.info(empty or t("no_data"))
+        return
+    shown = labelled(df, dict(labels)) if labels else df
+    percent = list(percent)
+    st.dataframe(shown, width="stretch", hide_index=True, column_config=display_config(shown, percent))
+    stem = _stem(file_name)
+    col_csv, col_xlsx, _ = st.columns([1, 1, 4])
+    col_csv.download_button(
+        t("download_csv"), data=csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
+        key=f"download_csv_{key}", on_click="ignore", icon=":material/download:",
+    )
+    col_xlsx.download_button(
+        t("download_xlsx"), data=xlsx_bytes(shown, sheet_name=stem, percent=percent),
+        file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+        key=f"download_xlsx_{key}", on_click="ignore", icon=":material/table_view:",
+    )
+
+
+def chart_with_table(
+    fig: go.Figure,
+    df: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    *,
+    file_name: str,
+    key: str,
+    percent: Iterable[str] = (),
+    empty: str | None = None,
+) -> None:
+    """A chart and, in a second tab, the data behind it with the downloads. With no data, one plain
+    message (所选范围内没有数据) instead of an empty chart and an empty table."""
+    if df.empty:
+        st.info(empty or t("no_data"))
+        return
+    tab_chart, tab_table = st.tabs([t("chart"), t("table")])
+    with tab_chart:
+        st.plotly_chart(fig, width="stretch", key=f"chart_{key}")
+    with tab_table:
+        table_with_downloads(df, labels, file_name=file_name, key=key, percent=percent)

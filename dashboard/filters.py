@@ -1,0 +1,250 @@
+"""The shared sidebar filters, kept in the URL so a view can be bookmarked and sent on.
+
+`sidebar_filters(years, regions, depts)` renders 年度, 统计周期 (年 / 季 / 月) with the quarter or month,
+县（市、区） (incl. 全市), 部门 (incl. 全部) and the language, and returns a frozen `Selection`.
+
+URL parameters (all optional): `year=2023`, `grain=year|quarter|month`, `period=1..4|1..12`,
+`region=<GB/T 2260 code>`, `dept=<dept_code>`, `lang=zh|en`. A value that is missing, malformed or not
+among the options falls back to the default; nothing in the URL can make a page fail. Within a session
+the widgets' state (mirrored in st.session_state[STATE_KEY], so switching pages keeps the choices) wins
+over the URL; after every run the URL is rewritten to the current choices (other parameters are kept).
+
+The parsing and the period arithmetic are pure functions (tested without Streamlit).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import streamlit as st
+
+from dashboard import i18n
+from dashboard.i18n import t
+
+GRAINS = ("year", "quarter", "month")
+PERIODS = {"year": (1,), "quarter": (1, 2, 3, 4), "month": tuple(range(1, 13))}
+ALL = "all"  # the option value for 全市 / 全部; never in the URL
+CITY_CODE = "210400"  # ?region=210400 means the whole city, like no region at all
+
+# URL parameter names and widget keys (one namespace so the pages do not collide with them)
+PARAMS = ("year", "grain", "period", "region", "dept", i18n.LANG_KEY)
+KEYS = {"year": "filter_year", "grain": "filter_grain", "quarter": "filter_quarter", "month": "filter_month",
+        "region": "filter_region", "dept": "filter_dept", i18n.LANG_KEY: i18n.LANG_KEY}
+STATE_KEY = "filter_state"  # the last choices, a plain session-state entry that survives page switches
+
+
+@dataclass(frozen=True)
+class Selection:
+    year: int
+    grain: str  # "year" | "quarter" | "month"
+    period_start: date
+    region_code: str | None  # None: 全市
+    dept_code: str | None  # None: 全部
+    lang: str = i18n.DEFAULT_LANG
+
+    @property
+    def period(self) -> int:
+        """1 for a year, the quarter 1-4, or the month 1-12."""
+        if self.grain == "quarter":
+            return (self.period_start.month - 1) // 3 + 1
+        if self.grain == "month":
+            return self.period_start.month
+        return 1
+
+    @property
+    def period_end(self) -> date:
+        """The last day of the period (inclusive)."""
+        return period_bounds(self.year, self.grain, self.period)[1]
+
+
+# --- pure helpers --------------------------------------------------------------------------------
+
+def period_bounds(year: int, grain: str, period: int) -> tuple[date, date]:
+    """First and last day of a year, quarter or month."""
+    if grain == "year":
+        return date(year, 1, 1), date(year, 12, 31)
+    first_month = (period - 1) * 3 + 1 if grain == "quarter" else period
+    months = 3 if grain == "quarter" else 1
+    start = date(year, first_month, 1)
+    next_month = first_month + months
+    end = (date(year + 1, 1, 1) if next_month > 12 else date(year, next_month, 1)) - timedelta(days=1)
+    return start, end
+
+
+def _text(value: object) -> str | None:
+    """A query parameter as one stripped string (the last one when repeated)."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    if value is None:
+        return None
+    return str(value).strip()
+
+
+def parse_int(value: object, allowed: Sequence[int], default: int) -> int:
+    text = _text(value)
+    try:
+        number = int(text) if text is not None else None
+    except ValueError:
+        return default
+    return number if number in allowed else default
+
+
+def parse_choice(value: object, allowed: Sequence[str], default: str) -> str:
+    text = _text(value)
+    return text if text in allowed else default
+
+
+def default_period(grain: str, year: int, latest: date | None) -> int:
+    """The period holding `latest` when it falls in `year`, else the first one."""
+    if latest is None or latest.year != year or grain == "year":
+        return 1
+    return (latest.month - 1) // 3 + 1 if grain == "quarter" else latest.month
+
+
+@dataclass(frozen=True)
+class Options:
+    years: tuple[int, ...]
+    regions: dict[str, str]  # region_code -> name, without 全市
+    depts: dict[str, str]  # dept_code -> name, without 全部
+    latest: date | None = None
+    default_grain: str = "year"
+
+    @property
+    def default_year(self) -> int:
+        if self.latest is not None and self.latest.year in self.years:
+            return self.latest.year
+        return max(self.years)
+
+
+def initial_state(params: Mapping[str, object], options: Options) -> dict[str, object]:
+    """Widget values from URL parameters, each validated on its own (bad values fall back)."""
+    year = parse_int(params.get("year"), options.years, options.default_year)
+    grain = parse_choice(params.get("grain"), GRAINS, options.default_grain)
+    period = parse_int(params.get("period"), PERIODS[grain], default_period(grain, year, options.latest))
+    region = parse_choice(params.get("region"), list(options.regions), ALL)
+    dept = parse_choice(params.get("dept"), list(options.depts), ALL)
+    return {"year": year, "grain": grain, "period": period, "region": region, "dept": dept,
+            i18n.LANG_KEY: i18n.normalise_language(params.get(i18n.LANG_KEY))}
+
+
+def url_params(state: Mapping[str, object], options: Options) -> dict[str, str]:
+    """The URL parameters for a state: year and grain always (a bookmark keeps its period when newer
+    data arrive), the period unless a whole year, region/department/language unless 全市/全部/中文."""
+    out: dict[str, str] = {"year": str(state["year"]), "grain": str(state["grain"])}
+    if state["grain"] != "year":
+        out["period"] = str(state["period"])
+    if state["region"] != ALL:
+        out["region"] = str(state["region"])
+    if state["dept"] != ALL:
+        out["dept"] = str(state["dept"])
+    if state[i18n.LANG_KEY] != i18n.DEFAULT_LANG:
+        out[i18n.LANG_KEY] = str(state[i18n.LANG_KEY])
+    return out
+
+
+def selection(state: Mapping[str, object]) -> Selection:
+    year, grain = int(state["year"]), str(state["grain"])
+    period = int(state["period"]) if grain != "year" else 1
+    return Selection(
+        year=year,
+        grain=grain,
+        period_start=period_bounds(year, grain, period)[0],
+        region_code=None if state["region"] == ALL else str(state["region"]),
+        dept_code=None if state["dept"] == ALL else str(state["dept"]),
+        lang=i18n.normalise_language(state[i18n.LANG_KEY]),
+    )
+
+
+# --- the widgets ---------------------------------------------------------------------------------
+
+def _options(years, regions, depts, latest, default_grain) -> Options:
+    clean_years = tuple(sorted({int(y) for y in years}))
+    if not clean_years:
+        clean_years = ((latest or date.today()).year,)
+    regions = {str(code): str(name) for code, name in dict(regions).items() if str(code) not in (ALL, CITY_CODE)}
+    depts = {str(code): str(name) for code, name in dict(depts).items() if str(code) != ALL}
+    return Options(clean_years, regions, depts, latest,
+                   default_grain if default_grain in GRAINS else "year")
+
+
+def _seed(name: str, value: object, allowed: Sequence[object]) -> None:
+    """Put a valid value under the widget's key before it is drawn: the widget's own state when still
+    valid, else the session's last choice (another page drew the filters), else `value` (from the URL
+    or the default)."""
+    key = KEYS[name]
+    if st.session_state.get(key) in allowed:
+        return
+    previous = st.session_state.get(STATE_KEY, {}).get(name)
+    st.session_state[key] = previous if previous in allowed else value
+
+
+def sidebar_filters(
+    years: Sequence[int],
+    regions: Mapping[str, str],
+    depts: Mapping[str, str],
+    *,
+    latest: date | None = None,
+    default_grain: str = "year",
+    show_region: bool = True,
+    show_dept: bool = True,
+) -> Selection:
+    """Draw the shared filters in the sidebar and return the selection.
+
+    `years`: the years with data; `regions`: region_code -> name of the county-level divisions
+    (全市 is added; 210400 is dropped if present); `depts`: dept_code -> name (全部 is added);
+    `latest`: the latest data date, whose year and period are the defaults. A page that has no region
+    or department dimension hides that filter (its value is then None and it stays out of the URL)."""
+    options = _options(years, regions, depts, latest, default_grain)
+    region_alias = {CITY_CODE: ALL}
+    url = {name: st.query_params.get(name) for name in PARAMS}
+    if _text(url.get("region")) in region_alias:
+        url["region"] = ALL
+    start = initial_state(url, options)
+
+    _seed(i18n.LANG_KEY, start[i18n.LANG_KEY], list(i18n.LANGUAGES))
+    _seed("year", start["year"], options.years)
+    _seed("grain", start["grain"], GRAINS)
+    sidebar = st.sidebar
+    lang = sidebar.segmented_control(
+        t("language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=KEYS[i18n.LANG_KEY],
+        required=True,
+    ) or i18n.DEFAULT_LANG
+    sidebar.header(t("filters", lang))
+    year = sidebar.selectbox(t("year", lang), options.years[::-1], key=KEYS["year"])
+    grain = sidebar.segmented_control(
+        t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang), key=KEYS["grain"],
+        required=True,
+    ) or options.default_grain
+
+    period = 1
+    if grain != "year":
+        allowed = PERIODS[grain]  # one widget per grain: quarter 3 does not turn into March
+        _seed(grain, start["period"] if start["grain"] == grain else default_period(grain, year, options.latest),
+              allowed)
+        period = sidebar.selectbox(
+            t(grain, lang), allowed, format_func=lambda p: i18n.period_label(grain, p, lang), key=KEYS[grain],
+        )
+
+    region = ALL
+    if show_region:
+        _seed("region", start["region"], [ALL, *options.regions])
+        names = {ALL: t("all_regions", lang), **options.regions}
+        region = sidebar.selectbox(t("region", lang), list(names), format_func=names.get, key=KEYS["region"])
+    dept = ALL
+    if show_dept:
+        _seed("dept", start["dept"], [ALL, *options.depts])
+        names = {ALL: t("all_depts", lang), **options.depts}
+        dept = sidebar.selectbox(t("dept", lang), list(names), format_func=names.get, key=KEYS["dept"])
+
+    state = {"year": year, "grain": grain, "period": period, "region": region, "dept": dept,
+             i18n.LANG_KEY: lang}
+    st.session_state[STATE_KEY] = {**state, grain: period} if grain != "year" else dict(state)
+    wanted = url_params(state, options)
+    for name in PARAMS:
+        if name in wanted:
+            if st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+    return selection(state)

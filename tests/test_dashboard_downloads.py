@@ -1,0 +1,75 @@
+"""Downloads: formula neutralisation, CSV with BOM, XLSX formats, and the table/chart helpers."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from dashboard.components import csv_bytes, neutralise_formulas, xlsx_bytes
+
+
+def sample():
+    return pd.DataFrame({
+        "名称": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "正常", None],
+        "数量": [1, -2, 3, -4, 5, 6, 7000, 8],
+        "完成率": [0.5, -0.25, 1.0, 0.0, None, 0.1, 0.2, 0.3],
+        "金额": [1.5, -2.25, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+    })
+
+
+def test_neutralise_formulas_quotes_text_and_keeps_numbers_numbers():
+    out = neutralise_formulas(sample())
+    assert out["名称"].tolist()[:7] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "正常"]
+    assert pd.isna(out["名称"].iloc[7])
+    assert out["数量"].tolist()[:2] == [1, -2] and out["数量"].dtype == sample()["数量"].dtype
+    assert out["完成率"].iloc[1] == -0.25 and out["金额"].iloc[1] == -2.25
+    mixed = neutralise_formulas(pd.DataFrame({"m": ["=x", -3, 2.5], "=col": ["a", "b", "c"]}))
+    assert mixed["m"].tolist() == ["'=x", -3, 2.5] and list(mixed.columns) == ["m", "'=col"]
+
+
+def test_csv_has_a_bom_and_neutralised_cells():
+    data = csv_bytes(sample())
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    rows = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    assert rows["名称"].tolist()[:4] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)"]
+    assert ",-2," in text  # the negative number is still a plain number
+
+
+def test_xlsx_has_frozen_header_number_formats_and_no_formulas():
+    data = xlsx_bytes(sample())
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+        styles = zf.read("xl/styles.xml").decode()
+        strings = zf.read("xl/sharedStrings.xml").decode()
+    assert 'state="frozen"' in sheet and 'ySplit="1"' in sheet
+    assert "<f>" not in sheet
+    assert 'formatCode="0.0%"' in styles and 'formatCode="#,##0"' in styles
+    assert "&apos;=HYPERLINK" in strings or "'=HYPERLINK" in strings
+    assert re.search(r"<v>-2</v>", sheet) and re.search(r"<v>-0.25</v>", sheet)
+
+
+APP = '''
+import pandas as pd
+import plotly.graph_objects as go
+from dashboard.components import chart_with_table, table_with_downloads
+df = pd.DataFrame({"部门": ["=a", "b"], "完成率": [0.5, 0.75], "任务数": [1200, 3]})
+empty = df.iloc[0:0]
+chart_with_table(go.Figure(go.Bar(x=df["部门"], y=df["完成率"])), df, file_name="完成率.csv", key="full")
+chart_with_table(go.Figure(), empty, file_name="空", key="empty")
+table_with_downloads(empty, file_name="空表", key="empty_table")
+'''
+
+
+def test_chart_with_table_and_empty_frames_show_the_plain_message():
+    at = AppTest.from_string(APP, default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.info] == ["所选范围内没有数据", "所选范围内没有数据"]
+    assert [tab.label for tab in at.tabs] == ["图表", "表格"]
+    (frame,) = at.dataframe
+    assert frame.value["部门"].tolist() == ["=a", "b"]  # shown as is, neutralised only in downloads
+    assert len(at.get("download_button")) == 2

@@ -1,0 +1,152 @@
+"""The vendored county boundaries and the choropleth builder (pure: no browser, no network)."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import figures_map, geo
+
+COUNTIES = {
+    "210402": "新抚区", "210403": "东洲区", "210404": "望花区", "210411": "顺城区",
+    "210421": "抚顺县", "210422": "新宾满族自治县", "210423": "清原满族自治县",
+}
+
+
+def rings(feature):
+    geometry = feature["geometry"]
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for polygon in polygons:
+        for index, ring in enumerate(polygon):
+            yield index, ring
+
+
+def segments_cross(a, b, c, d) -> bool:
+    def orient(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    d1, d2, d3, d4 = orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
+    return ((d1 > 0) != (d2 > 0) and d1 != 0 and d2 != 0) and ((d3 > 0) != (d4 > 0) and d3 != 0 and d4 != 0)
+
+
+def self_intersects(ring) -> bool:
+    segs = list(zip(ring, ring[1:]))
+    boxes = [(min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1])) for a, b in segs]
+    order = sorted(range(len(segs)), key=lambda i: boxes[i][0])
+    for pos, i in enumerate(order):
+        for j in order[pos + 1:]:
+            if boxes[j][0] > boxes[i][1]:
+                break
+            if abs(i - j) <= 1 or {i, j} == {0, len(segs) - 1}:
+                continue  # neighbours share an end point
+            if boxes[j][2] > boxes[i][3] or boxes[i][2] > boxes[j][3]:
+                continue
+            if segments_cross(*segs[i], *segs[j]):
+                return True
+    return False
+
+
+def test_geojson_file_is_small_and_has_exactly_the_seven_counties():
+    assert geo.GEOJSON_PATH.stat().st_size < 300_000
+    collection = json.loads(geo.GEOJSON_PATH.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    props = [f["properties"] for f in collection["features"]]
+    assert {p["region_code"]: p["name"] for p in props} == COUNTIES
+    assert all(isinstance(p["region_code"], str) for p in props)
+    assert geo.county_names() == COUNTIES
+    assert geo.boundaries() is geo.boundaries()  # cached
+
+
+@pytest.mark.parametrize("code", sorted(COUNTIES))
+def test_every_county_is_a_valid_polygon_in_fushun(code):
+    (feature,) = [f for f in geo.boundaries()["features"] if f["properties"]["region_code"] == code]
+    assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    for index, ring in rings(feature):
+        assert len(ring) >= 4 and ring[0] == ring[-1]
+        assert all(a != b for a, b in zip(ring, ring[1:])), "repeated position"
+        for lon, lat in ring:
+            assert 123.3 < lon < 125.6 and 41.2 < lat < 42.6  # 抚顺市's bounding box
+            assert round(lon, 5) == lon and round(lat, 5) == lat
+        area = figures_map._signed_area(ring)
+        assert (area > 0) if index == 0 else (area < 0)  # RFC 7946 winding
+        assert not self_intersects(ring)
+
+
+def test_d3_winding_reverses_exteriors_and_label_points_fall_in_the_city():
+    wound = figures_map.d3_wound(geo.boundaries())
+    for feature in wound["features"]:
+        for index, ring in rings(feature):
+            area = figures_map._signed_area(ring)
+            assert (area < 0) if index == 0 else (area > 0)
+        lon, lat = figures_map.label_point(feature["geometry"])
+        assert 123.3 < lon < 125.6 and 41.2 < lat < 42.6
+    # the cached original is untouched
+    for feature in geo.boundaries()["features"]:
+        for index, ring in rings(feature):
+            assert figures_map._signed_area(ring) > 0 or index > 0
+
+
+def frame():
+    return pd.DataFrame({
+        "region_code": ["210402", "210403", "210404", "210411", "210421", "210422"],
+        "rate": [0.91, 0.85, 0.5, 1.0, 0.0, 0.733],
+        "numerator": [91, 17, 1, 3, 0, 1234],
+        "denominator": [100, 20, 2, 3, 5, 1683],
+    })
+
+
+def test_choropleth_data_equals_the_input_and_the_missing_county_is_grey_no_data():
+    df = frame()
+    fig = figures_map.choropleth(df, "rate", value_label="完成率")
+    data, missing, labels = fig.data
+    assert list(data.locations) == df["region_code"].tolist()
+    assert list(data.z) == df["rate"].tolist()
+    assert data.featureidkey == "properties.region_code"
+    assert "%{z:.1%}" in data.hovertemplate and "完成率" in data.hovertemplate
+    assert "分子 / 分母" in data.hovertemplate
+    assert [list(c) for c in data.customdata][-1] == ["新宾满族自治县", "1,234", "1,683"]
+    assert list(missing.locations) == ["210423"]
+    assert missing.name == "无数据" and "无数据" in missing.hovertemplate
+    assert {c[0] for c in missing.colorscale} == {0, 1} and {c[1] for c in missing.colorscale} == {"#d9d9d9"}
+    assert "清原满族自治县<br>（无数据）" in labels.text
+    assert "新抚区" in labels.text
+    # no basemap, no tiles: a geo subplot with everything but our polygons switched off
+    assert fig.layout.geo.visible is False
+    assert fig.layout.geo.fitbounds == "locations"
+    assert fig.layout.map.style is None
+    assert {type(trace).__name__ for trace in fig.data} == {"Choropleth", "Scattergeo"}  # no tile traces
+
+
+def test_choropleth_without_fraction_columns_and_with_gaps():
+    df = pd.DataFrame({"region_code": ["210400", "210402", "210403"], "score": [88.0, 90.5, None]})
+    fig = figures_map.choropleth(df, "score", value_format=".1f", show_labels=False, lang="en")
+    data, missing = fig.data
+    assert list(data.locations) == ["210402"] and list(data.z) == [90.5]  # no city total, no null
+    assert "customdata[1]" not in data.hovertemplate
+    assert set(missing.locations) == set(COUNTIES) - {"210402"}
+    assert missing.name == "No data"
+
+
+def test_choropleth_of_an_empty_frame_is_all_grey_and_duplicates_are_refused():
+    fig = figures_map.choropleth(pd.DataFrame({"region_code": [], "rate": []}), "rate")
+    assert list(fig.data[0].locations) == [] and len(fig.data[1].locations) == 7
+    with pytest.raises(ValueError, match="one row per"):
+        figures_map.choropleth(pd.DataFrame({"region_code": ["210402", "210402"], "rate": [1, 2]}), "rate")
+
+
+def test_vendor_script_helpers_simplify_and_orient(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "vendor_boundaries.py"
+    spec = importlib.util.spec_from_file_location("vendor_boundaries", path)
+    vendor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(vendor)
+    # a clockwise square with a nearly collinear extra point: simplified, closed, counter-clockwise
+    square = [[0, 0], [0, 1], [0.5, 1.000001], [1, 1], [1, 0], [0, 0]]
+    out = vendor.compact_geometry({"type": "Polygon", "coordinates": [square]}, tolerance=0.001)
+    (polygon,) = out["coordinates"]
+    assert out["type"] == "MultiPolygon" and len(polygon[0]) == 5
+    assert vendor.signed_area(polygon[0]) == pytest.approx(1)
+    assert not math.isnan(vendor.signed_area(polygon[0]))
