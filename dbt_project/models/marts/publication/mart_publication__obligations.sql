@@ -1,0 +1,67 @@
+-- Every publication obligation with its department resolved, ready to list: the late, overdue and
+-- missing ones for the bureau, and the records behind the publication metrics (drill-down). Clock,
+-- deadline and status come unchanged from int_publication__obligations; deadline_working_day_seq
+-- (seed official_calendar) lets a reader count working days from any date to the deadline.
+with
+
+obligations as (
+
+    select * from {{ ref('int_publication__obligations') }}
+
+),
+
+departments as (
+
+    select * from {{ ref('int_department__name_lookup') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('stg_platform__task') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('official_calendar') }}
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(["obligations.event_type", "'|'", "obligations.record_id"]) }} as obligation_key,
+        obligations.event_type,
+        obligations.record_id,
+        obligations.task_id,
+        tasks.task_name,
+        departments.dept_code,
+        departments.region_code,
+        obligations.dept_name,
+        obligations.is_temporary_task,
+        obligations.event_basis,
+        obligations.event_date,
+        cast(extract(year from obligations.event_date) as int) as year,
+        obligations.working_days,
+        obligations.deadline_date,
+        deadline_day.working_day_seq as deadline_working_day_seq,
+        obligations.published_date,
+        obligations.status,
+        obligations.working_days_late,
+        obligations.is_due,
+        obligations.exempt_reason is not null as is_exempt,
+        obligations.list_draws,
+        obligations.list_draws_published,
+        obligations.as_of_date
+    from obligations
+    left join departments
+        on obligations.dept_name_key = departments.name_key
+    left join tasks
+        on obligations.task_id = tasks.task_id
+    left join calendar as deadline_day
+        on obligations.deadline_date = deadline_day.calendar_date
+
+)
+
+select * from final
