@@ -27,7 +27,8 @@ Inspectors (department, active from..to; matched in 2020):
   P4 B 2018-01-01..2019-12-31 (T3, but not in the 2020 register)   P5 N 2019-01-01.. (-)
 Mechanisms 2020 (annual | milestone 2020-09-30), object register = the shared city register (4 objects):
   A  item, inspector, PA filed 02-29 (leap day: before 1 March) approved       complete | complete
-  B  PB filed 03-01: plan_filed missing | I-B1 published 10-15 and P3 inactive on 09-30: item_list;inspector_register
+  B  PB filed 03-01: in time in 2020 (the milestone year's filing deadline is 09-30): complete |
+     I-B1 published 10-15 and P3 inactive on 09-30: item_list;inspector_register
   C  item unpublished, no inspector, PC 涉企 unapproved: item_list;inspector_register;plan_approval (both)
 """
 from __future__ import annotations
@@ -205,7 +206,7 @@ EXPECTED = {
     # matched / register: A P1 of P1, P2; B P3 of P3 (P4 left in 2019); N P5 unmatched; C has no inspectors
     "inspector_participation": dep(a=(1, 2), b=(1, 1), n=(0, 1), r400=(1, 2), r402=(1, 2), city=(2, 4)),
     # member departments complete / members (N is not a member)
-    "mechanism_coverage": dep(a=(1, 1), b=(0, 1), c=(0, 1), r400=(1, 1), r402=(0, 1), r403=(0, 1), city=(1, 3)),
+    "mechanism_coverage": dep(a=(1, 1), b=(1, 1), c=(0, 1), r400=(1, 1), r402=(1, 1), r403=(0, 1), city=(2, 3)),
     "mechanism_coverage_milestone": dep(a=(1, 1), b=(0, 1), c=(0, 1), r400=(1, 1), r402=(0, 1), r403=(0, 1),
                                         city=(1, 3)),
 }
@@ -246,7 +247,7 @@ def test_mechanism_detail_names_the_missing_components(built):
         built, "SELECT * FROM marts.mart_metric__mechanism_coverage_detail WHERE year = 2020")}
     assert got == {
         (A, "annual"): (True, None), (A, "milestone"): (True, None),
-        (B, "annual"): (False, "plan_filed"), (B, "milestone"): (False, "item_list;inspector_register"),
+        (B, "annual"): (True, None), (B, "milestone"): (False, "item_list;inspector_register"),
         (C, "annual"): (False, "item_list;inspector_register;plan_approval"),
         (C, "milestone"): (False, "item_list;inspector_register;plan_approval"),
     }
