@@ -1,0 +1,226 @@
+"""部门详情: one department's metrics with numerator and denominator, its score and weighted parts,
+its late / overdue / missing publications, its unfinished tasks, and the records behind any metric."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, i18n, queries_detail
+from dashboard.components import table_with_downloads
+from dashboard.drilldown import render_drilldown
+from dashboard.figures_publication import EVENT_LABELS, STATUS_LABELS
+from dashboard.filters import sidebar_filters
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {"zh": "部门详情", "en": "Department detail"},
+    "caption": {"zh": "一个部门的各项指标（含分子、分母）、考核得分构成、逾期或未公示事项、未完成任务，以及每个指标的明细记录。",
+                "en": "One department's metrics with numerator and denominator, its score, its late or missing "
+                      "publications, its unfinished tasks, and the records behind each metric."},
+    "pick_dept": {"zh": "请在左侧“部门”中选择一个部门。", "en": "Choose a department in the sidebar (Department)."},
+    "unknown_dept": {"zh": "部门名录中没有该部门。", "en": "This department is not in the register."},
+    "region": {"zh": "所属县（市、区）", "en": "County / district"},
+    "member": {"zh": "成员单位", "en": "Member unit"},
+    "score": {"zh": "{year}年考核得分", "en": "Score {year}"},
+    "rank": {"zh": "排名", "en": "Rank"},
+    "circular": {"zh": "拟通报", "en": "Named in circular"},
+    "yes": {"zh": "是", "en": "Yes"},
+    "no": {"zh": "否", "en": "No"},
+    "no_score": {"zh": "该部门本年度没有考核得分。", "en": "No score for this department this year."},
+    "metrics": {"zh": "指标", "en": "Metrics"},
+    "metrics_caption": {"zh": "{period}。“不适用”表示没有分母（不是 0%）；标注（年度）的指标只按年度统计。",
+                        "en": "{period}. n/a means no denominator (not 0%); metrics marked (year) are annual only."},
+    "col_metric": {"zh": "指标", "en": "Metric"},
+    "col_num": {"zh": "分子", "en": "Numerator"},
+    "col_den": {"zh": "分母", "en": "Denominator"},
+    "col_value": {"zh": "数值", "en": "Value"},
+    "col_target": {"zh": "目标", "en": "Target"},
+    "col_met": {"zh": "达标", "en": "Met"},
+    "col_num_def": {"zh": "分子口径", "en": "Numerator definition"},
+    "col_den_def": {"zh": "分母口径", "en": "Denominator definition"},
+    "annual": {"zh": "（年度）", "en": " (year)"},
+    "na": {"zh": "不适用", "en": "n/a"},
+    "parts": {"zh": "{year}年得分构成", "en": "Score parts {year}"},
+    "parts_caption": {"zh": "得分 = 各考核指标得分之和；指标得分 = 权重 × 目标达成度（不适用的指标权重按比例分摊给其余指标）。",
+                      "en": "Score = sum of the parts; a part = weight × attainment (weights of n/a parts are "
+                            "spread over the others)."},
+    "col_weight": {"zh": "权重", "en": "Weight"},
+    "col_attain": {"zh": "达成度", "en": "Attainment"},
+    "col_points": {"zh": "得分", "en": "Points"},
+    "obligations": {"zh": "逾期、未公示及异常公示事项", "en": "Late, overdue and irregular publications"},
+    "obligations_caption": {"zh": "事项发生于 {period} 的公示义务；数据截至 {as_of}。",
+                            "en": "Obligations whose event fell in {period}; data as of {as_of}."},
+    "no_obligations": {"zh": "所选期间没有逾期或未公示的事项。", "en": "No late or missing publications in the period."},
+    "col_event": {"zh": "事项类型", "en": "Event type"},
+    "col_status": {"zh": "状态", "en": "Status"},
+    "col_task_id": {"zh": "任务编号", "en": "Task id"},
+    "col_task_name": {"zh": "任务名称", "en": "Task name"},
+    "col_record": {"zh": "事项记录", "en": "Record"},
+    "col_event_date": {"zh": "事项日期", "en": "Event date"},
+    "col_deadline": {"zh": "公示期限", "en": "Deadline"},
+    "col_published": {"zh": "公示日期", "en": "Published"},
+    "col_days_late": {"zh": "逾期工作日", "en": "Working days late"},
+    "tasks": {"zh": "未完成任务", "en": "Unfinished tasks"},
+    "tasks_warning": {"zh": "临近结束仍有未检查对象的任务（截至 {as_of}，{n} 个工作日内结束）",
+                      "en": "Tasks ending soon with uninspected objects (as of {as_of}, within {n} working days)"},
+    "tasks_incomplete": {"zh": "有抽取对象未在任务结束日前形成结果的任务（任务完成率的分母记录中未计入分子者）",
+                         "en": "Tasks with drawn objects without a result by the task end date (task completion "
+                               "records in the denominator, not the numerator)"},
+    "no_tasks": {"zh": "没有此类任务。", "en": "No such tasks."},
+    "col_start": {"zh": "开始日期", "en": "Start"},
+    "col_end": {"zh": "结束日期", "en": "End"},
+    "col_days_left": {"zh": "剩余工作日", "en": "Working days left"},
+    "col_drawn": {"zh": "抽取对象数", "en": "Objects drawn"},
+    "col_inspected": {"zh": "已检查", "en": "Inspected"},
+    "col_uninspected": {"zh": "未检查", "en": "Uninspected"},
+    "col_not_completed": {"zh": "未完成对象数", "en": "Objects not completed"},
+    "col_first": {"zh": "首个统计日期", "en": "First period date"},
+}
+
+
+def s(key: str, **values) -> str:
+    text = i18n.lookup(key, LANG, STRINGS)
+    return text.format(**values) if values else text
+
+
+if not data.is_published():
+    st.info(data.NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
+    st.stop()
+
+options = queries_detail.filter_options()
+if not options["years"]:
+    st.info("所选范围内没有数据")
+    st.stop()
+sel = sidebar_filters(options["years"], options["regions"], options["depts"], latest=options["latest"])
+LANG = sel.lang
+
+st.title(s("title"))
+st.caption(s("caption"))
+if not sel.dept_code:
+    st.info(s("pick_dept"))
+    st.stop()
+dept = queries_detail.department(sel.dept_code)
+if dept.empty:
+    st.warning(s("unknown_dept"))
+    st.stop()
+info = dept.iloc[0]
+year_text = f"{sel.year}年" if LANG == "zh" else str(sel.year)
+period_text = f"{year_text}{i18n.period_label(sel.grain, sel.period, LANG)}" if LANG == "zh" else \
+    f"{year_text} {i18n.period_label(sel.grain, sel.period, LANG)}".strip()
+st.header(str(info["dept_name"]))
+
+# --- header: unit and score ------------------------------------------------------------------------
+score = queries_detail.dept_score(sel.dept_code, sel.year)
+c_region, c_member, c_score, c_rank, c_circ = st.columns(5)
+c_region.metric(s("region"), str(info["region_name"] or info["region_code"]))
+c_member.metric(s("member"), s("yes") if bool(info["is_member"]) else s("no"))
+if score.empty or pd.isna(score.iloc[0]["score"]):
+    c_score.metric(s("score", year=sel.year), "—")
+    c_rank.metric(s("rank"), "—")
+    c_circ.metric(s("circular"), "—")
+else:
+    row = score.iloc[0]
+    c_score.metric(s("score", year=sel.year), f"{float(row['score']):.1f}")
+    c_rank.metric(s("rank"), f"{int(row['score_rank'])} / {int(row['units_ranked'])}")
+    c_circ.metric(s("circular"), s("yes") if bool(row["named_in_circular"]) else s("no"))
+
+# --- metrics ---------------------------------------------------------------------------------------
+st.subheader(s("metrics"))
+st.caption(s("metrics_caption", period=period_text))
+cells = queries_detail.unit_cells("department", sel.dept_code, sel.grain, sel.year, sel.period_start)
+
+
+def fmt_rate(rate, unit) -> str:
+    if rate is None or pd.isna(rate):
+        return s("na")
+    return f"{float(rate):.2f}" if unit == "ratio" else f"{float(rate):.1%}"
+
+
+def fmt_target(target, direction, unit) -> str:
+    if target is None or pd.isna(target):
+        return "—"
+    return ("≤" if direction == "at_most" else "≥") + fmt_rate(target, unit)
+
+
+if not cells.empty:
+    name_col = "name_en" if LANG == "en" else "name_zh"
+    cells = cells.assign(
+        label=[f"{n if isinstance(n, str) and n else c}{s('annual') if a else ''}"
+               for c, n, a in zip(cells["metric_code"], cells[name_col], cells["annual_only"])],
+        value=[fmt_rate(r, u) for r, u in zip(cells["rate"], cells["unit"])],
+        target_text=[fmt_target(t_, d, u) for t_, d, u in zip(cells["target"], cells["target_direction"], cells["unit"])],
+        met=["—" if m is None or pd.isna(m) else (s("yes") if bool(m) else s("no")) for m in cells["target_met"]],
+        num_def=cells["numerator_en" if LANG == "en" else "numerator_zh"],
+        den_def=cells["denominator_en" if LANG == "en" else "denominator_zh"],
+    )
+table_with_downloads(
+    cells,
+    {"label": s("col_metric"), "numerator": s("col_num"), "denominator": s("col_den"), "value": s("col_value"),
+     "target_text": s("col_target"), "met": s("col_met"), "num_def": s("col_num_def"),
+     "den_def": s("col_den_def")},
+    file_name=f"部门指标_{sel.dept_code}_{sel.period_start.isoformat()}", key="dept_metrics",
+)
+
+# --- score parts -----------------------------------------------------------------------------------
+st.subheader(s("parts", year=sel.year))
+parts = queries_detail.dept_score_parts(sel.dept_code, sel.year)
+if parts.empty:
+    st.info(s("no_score"))
+else:
+    st.caption(s("parts_caption"))
+    name_col = "name_en" if LANG == "en" else "name_zh"
+    parts = parts.assign(
+        label=[n if isinstance(n, str) and n else c for c, n in zip(parts["metric_code"], parts[name_col])],
+        value=[fmt_rate(r, "percent") for r in parts["rate"]],
+        target_text=[fmt_target(t_, d, "percent") for t_, d in zip(parts["target"], parts["target_direction"])],
+        attain=[s("na") if na or pd.isna(a) else f"{float(a):.1%}" for a, na in
+                zip(parts["attainment"], parts["not_applicable"])],
+        points_r=parts["points"].round(2),
+    )
+    table_with_downloads(
+        parts,
+        {"label": s("col_metric"), "weight": s("col_weight"), "value": s("col_value"),
+         "target_text": s("col_target"), "attain": s("col_attain"), "points_r": s("col_points")},
+        file_name=f"得分构成_{sel.dept_code}_{sel.year}", key="dept_parts",
+    )
+
+# --- publication problems --------------------------------------------------------------------------
+st.subheader(s("obligations"))
+as_of = queries_detail.as_of_date()
+st.caption(s("obligations_caption", period=period_text, as_of=as_of.isoformat() if as_of else "—"))
+problems = queries_detail.dept_obligation_problems(sel.dept_code, sel.period_start, sel.period_end)
+events = EVENT_LABELS.get(LANG, EVENT_LABELS["zh"])
+statuses = STATUS_LABELS.get(LANG, STATUS_LABELS["zh"])
+problems = problems.assign(event=problems["event_type"].map(events).fillna(problems["event_type"]),
+                           status_text=problems["status"].map(statuses).fillna(problems["status"]))
+table_with_downloads(
+    problems,
+    {"status_text": s("col_status"), "event": s("col_event"), "task_id": s("col_task_id"),
+     "task_name": s("col_task_name"), "record_id": s("col_record"), "event_date": s("col_event_date"),
+     "deadline_date": s("col_deadline"), "published_date": s("col_published"),
+     "working_days_late": s("col_days_late")},
+    file_name=f"逾期公示事项_{sel.dept_code}_{sel.period_start.isoformat()}", key="dept_obligations",
+    empty=s("no_obligations"),
+)
+
+# --- unfinished tasks ------------------------------------------------------------------------------
+st.subheader(s("tasks"))
+st.markdown(f"**{s('tasks_warning', as_of=as_of.isoformat() if as_of else '—', n=queries_detail.WARNING_WORKING_DAYS)}**")
+table_with_downloads(
+    queries_detail.dept_warning_tasks(sel.dept_code),
+    {"task_id": s("col_task_id"), "task_name": s("col_task_name"), "start_date": s("col_start"),
+     "end_date": s("col_end"), "working_days_left": s("col_days_left"), "objects_drawn": s("col_drawn"),
+     "objects_inspected": s("col_inspected"), "objects_uninspected": s("col_uninspected")},
+    file_name=f"临期任务_{sel.dept_code}", key="dept_warning_tasks", empty=s("no_tasks"),
+)
+st.markdown(f"**{s('tasks_incomplete')}**")
+table_with_downloads(
+    queries_detail.dept_incomplete_tasks(sel.dept_code, sel.year, sel.grain, sel.period_start, sel.period_end),
+    {"task_id": s("col_task_id"), "task_name": s("col_task_name"), "objects_drawn": s("col_drawn"),
+     "objects_not_completed": s("col_not_completed"), "period_date": s("col_first")},
+    file_name=f"未完成任务_{sel.dept_code}_{sel.period_start.isoformat()}", key="dept_incomplete_tasks",
+    empty=s("no_tasks"),
+)
+
+# --- drill-down ------------------------------------------------------------------------------------
+render_drilldown("department", sel.dept_code, sel.grain, sel.year, sel.period_start, sel.period_end,
+                 key="dept_drill", lang=LANG)

@@ -1,0 +1,163 @@
+"""公示时效: on-time publication per event type over time, how late the late ones were, the effect of
+long holidays, and the early warning (overdue, due within N working days, tasks ending soon)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, i18n, queries_detail
+from dashboard import figures_publication as fp
+from dashboard.components import chart_with_table, table_with_downloads
+from dashboard.filters import sidebar_filters
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {"zh": "公示时效", "en": "Publication timeliness"},
+    "caption": {"zh": "抽查计划、任务、抽取名单、检查结果和处罚等决定是否在期限内公示；逾期多久；长假的影响；以及即将到期和已逾期的预警。",
+                "en": "Whether plans, tasks, drawn lists, results and decisions were published by the deadline; how "
+                      "late; the effect of long holidays; and the early warning."},
+    "as_of": {"zh": "数据截至", "en": "Data as of"},
+    "horizon": {"zh": "预警期（工作日）", "en": "Warning horizon (working days)"},
+    "horizon_value": {"zh": "{n} 个工作日", "en": "{n} working days"},
+    "overdue_n": {"zh": "已逾期未公示", "en": "Overdue, unpublished"},
+    "due_soon_n": {"zh": "{n} 个工作日内到期", "en": "Due within {n} working days"},
+    "unit": {"zh": "范围：{unit}", "en": "Scope: {unit}"},
+    "whole_city": {"zh": "全市", "en": "Whole city"},
+    "trend": {"zh": "按时公示率（按事项类型）", "en": "On-time publication rate by event type"},
+    "trend_years": {"zh": "历年（不受所选年度影响）。", "en": "Per year (all years)."},
+    "trend_months": {"zh": "{year}年各月。", "en": "Months of {year}."},
+    "na_note": {"zh": "某类事项在某期没有应公示事项时为“不适用”（图中断开），不是 0%。",
+                "en": "n/a (a gap) where nothing of that type fell due; not 0%."},
+    "late": {"zh": "逾期公示的逾期工作日分布", "en": "Working days late (published late)"},
+    "late_caption": {"zh": "{year}年逾期公示的事项（已公示但晚于期限）共 {n:,} 项；逾期仍未公示的事项不在此图中。",
+                     "en": "{n:,} obligations of {year} published after the deadline; unpublished ones are not included."},
+    "holiday": {"zh": "长假的影响", "en": "Effect of long holidays"},
+    "holiday_caption": {"zh": "历年应公示事项（按时、逾期公示、逾期未公示）按其公示期限（事项日期至期限日）是否跨越春节（除夕起7天）或国庆（10月1日至7日）长假分组，比较逾期占比。这是简单对比，不控制事项类型、部门等其他因素。",
+                        "en": "Obligations due in all years, grouped by whether their clock window (event date to "
+                              "deadline) spans the Spring Festival (7 days from the eve) or National Day (1–7 Oct); "
+                              "share late compared. A simple comparison that controls for nothing else."},
+    "warning": {"zh": "预警", "en": "Early warning"},
+    "warning_overdue": {"zh": "已逾期仍未公示的事项", "en": "Overdue and not yet published"},
+    "warning_soon": {"zh": "{n} 个工作日内到期、尚未公示的事项", "en": "Due within {n} working days, not yet published"},
+    "warning_tasks": {"zh": "{n} 个工作日内结束、仍有未检查对象的任务", "en": "Tasks ending within {n} working days with uninspected objects"},
+    "warning_caption": {"zh": "按截至 {as_of} 的数据计算（官方工作日历计算，另选日期不在本页）。责任部门即公示义务所属部门。",
+                        "en": "Computed on the data as of {as_of} (official working-day calendar)."},
+    "none": {"zh": "没有此类事项。", "en": "Nothing."},
+    "col_event": {"zh": "事项类型", "en": "Event type"},
+    "col_period": {"zh": "期间", "en": "Period"},
+    "col_year": {"zh": "年度", "en": "Year"},
+    "col_num": {"zh": "按时公示数", "en": "On time"},
+    "col_den": {"zh": "应公示数", "en": "Due"},
+    "col_rate": {"zh": "按时公示率", "en": "On-time rate"},
+    "col_bucket": {"zh": "逾期工作日", "en": "Working days late"},
+    "col_count": {"zh": "事项数", "en": "Obligations"},
+    "col_share": {"zh": "占比", "en": "Share"},
+    "col_holiday": {"zh": "公示期限", "en": "Clock window"},
+    "col_due": {"zh": "应公示事项", "en": "Due"},
+    "col_late": {"zh": "逾期（含未公示）", "en": "Late (incl. unpublished)"},
+    "col_share_late": {"zh": "逾期占比", "en": "Share late"},
+    "col_owner": {"zh": "责任部门", "en": "Owner (department)"},
+    "col_task_id": {"zh": "任务编号", "en": "Task id"},
+    "col_task_name": {"zh": "任务名称", "en": "Task name"},
+    "col_record": {"zh": "事项记录", "en": "Record"},
+    "col_event_date": {"zh": "事项日期", "en": "Event date"},
+    "col_deadline": {"zh": "公示期限", "en": "Deadline"},
+    "col_days_left": {"zh": "剩余工作日（负数为已逾期）", "en": "Working days left (negative: overdue)"},
+    "col_start": {"zh": "开始日期", "en": "Start"},
+    "col_end": {"zh": "结束日期", "en": "End"},
+    "col_drawn": {"zh": "抽取对象数", "en": "Drawn"},
+    "col_inspected": {"zh": "已检查", "en": "Inspected"},
+    "col_uninspected": {"zh": "未检查", "en": "Uninspected"},
+}
+
+
+def s(key: str, **values) -> str:
+    text = i18n.lookup(key, LANG, STRINGS)
+    return text.format(**values) if values else text
+
+
+if not data.is_published():
+    st.info(data.NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
+    st.stop()
+
+options = queries_detail.filter_options()
+if not options["years"]:
+    st.info("所选范围内没有数据")
+    st.stop()
+sel = sidebar_filters(options["years"], options["regions"], options["depts"], latest=options["latest"])
+LANG = sel.lang
+N = queries_detail.WARNING_WORKING_DAYS
+events = fp.EVENT_LABELS.get(LANG, fp.EVENT_LABELS["zh"])
+
+st.title(s("title"))
+st.caption(s("caption"))
+unit = (options["depts"].get(sel.dept_code) if sel.dept_code else
+        options["regions"].get(sel.region_code) if sel.region_code else s("whole_city"))
+st.caption(s("unit", unit=unit))
+
+# --- as-of and the warning counts -----------------------------------------------------------------
+as_of = queries_detail.as_of_date()
+warnings = queries_detail.warning_obligations(sel.region_code, sel.dept_code)
+c_asof, c_n, c_over, c_soon = st.columns(4)
+c_asof.metric(s("as_of"), as_of.isoformat() if as_of else "—")
+c_n.metric(s("horizon"), str(N))
+c_over.metric(s("overdue_n"), f"{int((warnings['warning'] == 'overdue').sum()):,}")
+c_soon.metric(s("due_soon_n", n=N), f"{int((warnings['warning'] == 'due_soon').sum()):,}")
+
+# --- on-time rate over time ------------------------------------------------------------------------
+st.subheader(s("trend"))
+trend_grain = "year" if sel.grain == "year" else "month"
+series = queries_detail.on_time_series(trend_grain, sel.year, sel.region_code, sel.dept_code)
+metric_to_event = {m: e for e, m in queries_detail.ON_TIME_METRICS.items()}
+frame = fp.on_time_frame(series, metric_to_event, LANG)
+st.caption((s("trend_years") if trend_grain == "year" else s("trend_months", year=sel.year)) + s("na_note"))
+chart_with_table(
+    fp.on_time_trend(frame, grain=trend_grain, lang=LANG), frame,
+    {"event_label": s("col_event"), ("year" if trend_grain == "year" else "period"):
+        s("col_year") if trend_grain == "year" else s("col_period"),
+     "numerator": s("col_num"), "denominator": s("col_den"), "rate": s("col_rate")},
+    file_name="按时公示率", key="pub_trend", percent=[s("col_rate")],
+)
+
+# --- working days late -----------------------------------------------------------------------------
+st.subheader(s("late"))
+late = queries_detail.late_obligations(sel.year, sel.region_code, sel.dept_code)
+st.caption(s("late_caption", year=sel.year, n=len(late)))
+buckets = fp.late_buckets(late["working_days_late"])
+chart_with_table(
+    fp.lateness_histogram(buckets, lang=LANG), buckets if len(late) else buckets.iloc[0:0],
+    {"bucket": s("col_bucket"), "obligations": s("col_count"), "share": s("col_share")},
+    file_name="逾期工作日分布", key="pub_late", percent=[s("col_share")],
+)
+
+# --- long holidays ---------------------------------------------------------------------------------
+st.subheader(s("holiday"))
+st.caption(s("holiday_caption"))
+due = queries_detail.due_obligations(None, sel.region_code, sel.dept_code)
+effect = fp.holiday_effect(due, LANG)
+chart_with_table(
+    fp.holiday_bar(effect, lang=LANG), effect if len(due) else effect.iloc[0:0],
+    {"label": s("col_holiday"), "due": s("col_due"), "late": s("col_late"), "share_late": s("col_share_late")},
+    file_name="长假影响", key="pub_holiday", percent=[s("col_share_late")],
+)
+
+# --- early warning ---------------------------------------------------------------------------------
+st.subheader(s("warning"))
+st.caption(s("warning_caption", as_of=as_of.isoformat() if as_of else "—"))
+warnings = warnings.assign(event=warnings["event_type"].map(events).fillna(warnings["event_type"]))
+labels = {"dept_name": s("col_owner"), "event": s("col_event"), "task_id": s("col_task_id"),
+          "task_name": s("col_task_name"), "record_id": s("col_record"), "event_date": s("col_event_date"),
+          "deadline_date": s("col_deadline"), "working_days_left": s("col_days_left")}
+st.markdown(f"**{s('warning_soon', n=N)}**")
+table_with_downloads(warnings[warnings["warning"] == "due_soon"], labels, file_name="即将到期事项",
+                     key="pub_due_soon", empty=s("none"))
+st.markdown(f"**{s('warning_overdue')}**")
+table_with_downloads(warnings[warnings["warning"] == "overdue"].sort_values("working_days_left", ascending=False),
+                     labels, file_name="逾期未公示事项", key="pub_overdue", empty=s("none"))
+st.markdown(f"**{s('warning_tasks', n=N)}**")
+table_with_downloads(
+    queries_detail.warning_tasks(sel.region_code, sel.dept_code),
+    {"dept_name": s("col_owner"), "task_id": s("col_task_id"), "task_name": s("col_task_name"),
+     "start_date": s("col_start"), "end_date": s("col_end"), "working_days_left": s("col_days_left"),
+     "objects_drawn": s("col_drawn"), "objects_inspected": s("col_inspected"),
+     "objects_uninspected": s("col_uninspected")},
+    file_name="临期任务", key="pub_tasks", empty=s("none"),
+)
