@@ -1,16 +1,20 @@
 """Pure map builder: a county-level choropleth of 抚顺市 from a DataFrame (no Streamlit, no database,
 no network).
 
-It uses Plotly's `geo` subplot with the basemap switched off (`visible=False`), so nothing is fetched
-from a tile server or Plotly's CDN; the counties come from the checked-in GeoJSON (dashboard/geo.py),
-the view fits them (`fitbounds="locations"`). A county with no row, or a row without a value, is drawn
-grey and labelled 无数据.
+Each county is drawn as filled `go.Scatter` polygons (`fill="toself"`) on plain x/y axes: x is the
+longitude, y the latitude, and the x axis is anchored to the y axis with a scale ratio of cos(mean
+latitude), so the map has its true shape. Plotly's `geo` traces (go.Choropleth) are not used: they
+fetch a world topojson from cdn.plot.ly even with the basemap off, so offline they render blank.
+Colours are computed here from a continuous colorscale; an invisible marker trace carries the values
+and draws the colorbar. A county with no row, or a row without a value, is grey and labelled 无数据.
+The counties come from the checked-in GeoJSON (dashboard/geo.py).
 """
 from __future__ import annotations
 
 import math
 
 import pandas as pd
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 
 from dashboard import geo
@@ -73,6 +77,74 @@ def _count(value) -> str:
     return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
 
 
+def _format(value: float, value_format: str) -> str:
+    """A d3-style format (".1%", ",d", ".2f", ",.1f") applied in Python, for the hover texts."""
+    spec = value_format.replace("d", ".0f") if value_format.endswith("d") else value_format
+    try:
+        return format(float(value), spec)
+    except ValueError:
+        return f"{float(value):g}"
+
+
+def polygon_xy(geometry: dict) -> tuple[list, list]:
+    """The exterior rings of a (Multi)Polygon as one x (lon) / y (lat) path, rings separated by None
+    (plotly fills each ring on its own)."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    xs: list = []
+    ys: list = []
+    for polygon in polygons:
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        ring = polygon[0]
+        xs.extend(p[0] for p in ring)
+        ys.extend(p[1] for p in ring)
+    return xs, ys
+
+
+def label_spots(geojson: dict, small: float = 0.1) -> dict[str, tuple[float, float]]:
+    """Where each county's name goes: its label point, or, for a county whose largest ring is under
+    `small` of the largest county's (the urban districts), a spot in a column west of the city with a
+    leader line back, stacked in the order of their latitude so the names never overlap."""
+    features = {f["properties"]["region_code"]: f for f in geojson["features"]}
+    points = {code: label_point(f["geometry"]) for code, f in features.items()}
+
+    def area(geometry):
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        return max(abs(_signed_area(p[0])) for p in polygons)
+
+    areas = {code: area(f["geometry"]) for code, f in features.items()}
+    largest = max(areas.values(), default=0)
+    tiny = sorted((c for c in features if areas[c] < small * largest), key=lambda c: -points[c][1])
+    if not tiny:
+        return points
+    west = min(x for f in features.values() for x in polygon_xy(f["geometry"])[0] if x is not None)
+    top = max(points[c][1] for c in tiny) + 0.06 * (len(tiny) - 1)
+    spots = dict(points)
+    for index, code in enumerate(tiny):
+        spots[code] = (west - 0.04, top - 0.12 * index)
+    return spots
+
+
+def _is_dark(colour: str) -> bool:
+    """True for a fill on which dark text is hard to read (relative luminance under 0.35)."""
+    text = colour.strip()
+    if text.startswith("#") and len(text) == 7:
+        r, g, b = (int(text[i:i + 2], 16) for i in (1, 3, 5))
+    elif text.startswith("rgb"):
+        r, g, b = (float(v) for v in text[text.index("(") + 1:text.index(")")].split(",")[:3])
+    else:
+        return False
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.35
+
+
+def colour_for(value: float, zmin: float, zmax: float, colorscale) -> str:
+    """The colour of `value` on a continuous colorscale (a name such as "Blues" or a list of stops)."""
+    scale = pcolors.get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
+    position = 0.5 if zmax <= zmin else (float(value) - zmin) / (zmax - zmin)
+    return pcolors.sample_colorscale(scale, [min(1.0, max(0.0, position))])[0]
+
+
 def choropleth(
     df: pd.DataFrame,
     value_column: str,
@@ -94,12 +166,14 @@ def choropleth(
 ) -> go.Figure:
     """A choropleth of `value_column` per county (one row per `region_code`, a GB/T 2260 code as text).
 
-    Traces: [0] the counties with a value (locations and z exactly the input rows that have a boundary
-    and a non-null value, in input order), [1] the other counties in grey (无数据), [2] the county
-    names as text (when `show_labels`). Hover shows the county name, the value (`value_format`, a d3
-    format such as ".1%" or ",d") and, when the frame has `numerator_column` and
-    `denominator_column`, both. Names come from `name_column` when given, else from the GeoJSON.
-    Rows whose code has no boundary (the city total 210400, say) are left out.
+    Traces: one filled polygon trace per county of the GeoJSON (in file order; `meta` holds its
+    region_code and value, grey and 无数据 when it has none), then [-2 or -1] the values trace (an
+    invisible marker per county with a value: `ids` and `marker.color` are exactly the input rows that
+    have a boundary and a non-null value, in input order; it draws the colorbar and the hover), then
+    the county names as text (when `show_labels`). Hover shows the county name, the value
+    (`value_format`, a d3 format such as ".1%" or ",d") and, when the frame has `numerator_column` and
+    `denominator_column`, both. Names come from `name_column` when given, else from the GeoJSON. Rows
+    whose code has no boundary (the city total 210400, say) are left out.
     """
     collection = geo.boundaries() if geojson is None else geojson
     names = geo.county_names(collection)
@@ -114,80 +188,86 @@ def choropleth(
         shown_names = [str(n) if pd.notna(n) else names[c] for c, n in zip(shown_codes, shown[name_column])]
     else:
         shown_names = [names[c] for c in shown_codes]
+    values = shown[value_column].astype(float).tolist()
     has_fraction = numerator_column in df.columns and denominator_column in df.columns
-    customdata = [
-        [name, _count(num), _count(den)] if has_fraction else [name]
-        for name, num, den in zip(
-            shown_names,
-            shown[numerator_column] if has_fraction else [None] * len(shown),
-            shown[denominator_column] if has_fraction else [None] * len(shown),
-        )
-    ]
-    hover = "<b>%{customdata[0]}</b><br>" + label + "：%{z:" + value_format + "}"
-    if has_fraction:
-        hover += (f"<br>{t('numerator', lang)} / {t('denominator', lang)}："
-                  "%{customdata[1]} / %{customdata[2]}")
-    wound = d3_wound(collection)
-    fig = go.Figure()
-    fig.add_trace(go.Choropleth(
-        geojson=wound,
-        featureidkey=geo.FEATURE_ID_KEY,
-        locations=shown_codes,
-        z=shown[value_column].astype(float).tolist(),
-        customdata=customdata,
-        hovertemplate=hover + "<extra></extra>",
-        colorscale=colorscale,
-        zmin=zmin,
-        zmax=zmax,
-        marker_line_color=BORDER_COLOUR,
-        marker_line_width=1,
-        colorbar={"title": {"text": label}, "tickformat": value_format, "thickness": 14},
-        name=label,
-        showscale=bool(shown_codes),
-    ))
+    nums = shown[numerator_column].tolist() if has_fraction else [None] * len(shown)
+    dens = shown[denominator_column].tolist() if has_fraction else [None] * len(shown)
+    low = min(values) if zmin is None and values else (zmin if zmin is not None else 0.0)
+    high = max(values) if zmax is None and values else (zmax if zmax is not None else 1.0)
+    fraction = f"{t('numerator', lang)} / {t('denominator', lang)}"
     no_data = t("map_no_data", lang)
-    missing = [code for code in names if code not in set(shown_codes)]
-    fig.add_trace(go.Choropleth(
-        geojson=wound,
-        featureidkey=geo.FEATURE_ID_KEY,
-        locations=missing,
-        z=[0] * len(missing),
-        customdata=[[names[c]] for c in missing],
-        hovertemplate="<b>%{customdata[0]}</b><br>" + no_data + "<extra></extra>",
-        colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
-        showscale=False,
-        marker_line_color=BORDER_COLOUR,
-        marker_line_width=1,
-        name=no_data,
-        showlegend=bool(missing),
+
+    features = {f["properties"]["region_code"]: f for f in collection["features"]}
+    points = {code: label_point(features[code]["geometry"]) for code in names}
+    by_code = {c: (n, v, a, b) for c, n, v, a, b in zip(shown_codes, shown_names, values, nums, dens)}
+    fig = go.Figure()
+    fills: dict[str, str] = {}
+    for code, county in names.items():
+        xs, ys = polygon_xy(features[code]["geometry"])
+        if code in by_code:
+            name, value, num, den = by_code[code]
+            fill = colour_for(value, low, high, colorscale)
+            hover = f"{name}：{_format(value, value_format)}"
+            if has_fraction:
+                hover += f"（{_count(num)} / {_count(den)}）"
+        else:
+            name, value, fill, hover = county, None, NO_DATA_COLOUR, f"{county}：{no_data}"
+        fills[code] = fill
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
+            line={"color": BORDER_COLOUR, "width": 1.2}, name=hover, hoveron="fills", hoverinfo="name",
+            showlegend=False, meta={"region_code": code, "value": value},
+        ))
+
+    hover = "<b>%{customdata[0]}</b><br>" + label + "：%{marker.color:" + value_format + "}"
+    if has_fraction:
+        hover += f"<br>{fraction}：%{{customdata[1]}} / %{{customdata[2]}}"
+    fig.add_trace(go.Scatter(
+        x=[points[c][0] for c in shown_codes], y=[points[c][1] for c in shown_codes], ids=shown_codes,
+        mode="markers", name=label, showlegend=False,
+        customdata=[[n, _count(a), _count(b)] for n, a, b in zip(shown_names, nums, dens)],
+        marker={"color": values, "colorscale": colorscale, "cmin": low, "cmax": high, "size": 18,
+                "opacity": 0, "showscale": bool(shown_codes),
+                "colorbar": {"title": {"text": label}, "tickformat": value_format, "thickness": 14}},
+        hovertemplate=hover + "<extra></extra>",
     ))
     if show_labels:
-        features = {f["properties"]["region_code"]: f for f in collection["features"]}
-        points = [label_point(features[code]["geometry"]) for code in names]
         name_of = dict(zip(shown_codes, shown_names))
-        fig.add_trace(go.Scattergeo(
-            lon=[p[0] for p in points],
-            lat=[p[1] for p in points],
+        spots = label_spots(collection)
+        leaders_x: list = []
+        leaders_y: list = []
+        for code in names:
+            if spots[code] != points[code]:
+                leaders_x += [points[code][0], spots[code][0], None]
+                leaders_y += [points[code][1], spots[code][1], None]
+        if leaders_x:
+            fig.add_trace(go.Scatter(x=leaders_x, y=leaders_y, mode="lines", hoverinfo="skip", showlegend=False,
+                                     line={"color": "#666666", "width": 0.8}, name="leaders"))
+        fig.add_trace(go.Scatter(
+            x=[spots[c][0] for c in names], y=[spots[c][1] for c in names],
+            textposition=["middle left" if spots[c] != points[c] else "middle center" for c in names],
             text=[name_of.get(code, names[code]) + ("" if code in name_of else f"<br>（{no_data}）")
                   for code in names],
-            mode="text",
-            textfont={"size": 11, "color": "#333333"},
-            hoverinfo="skip",
-            showlegend=False,
+            mode="text", textfont={"size": 11, "color": [
+                "#ffffff" if spots[c] == points[c] and _is_dark(fills[c]) else "#222222" for c in names]},
+            hoverinfo="skip", showlegend=False,
             name="labels",
         ))
-    fig.update_geos(
-        visible=False,
-        fitbounds="locations",
-        projection_type="mercator",
-        bgcolor="rgba(0,0,0,0)",
-    )
+    lats = [y for f in features.values() for y in polygon_xy(f["geometry"])[1] if y is not None]
+    mean_lat = sum(lats) / len(lats) if lats else 41.9
+    west = min(x for f in features.values() for x in polygon_xy(f["geometry"])[0] if x is not None)
+    east = max(x for f in features.values() for x in polygon_xy(f["geometry"])[0] if x is not None)
+    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=math.cos(math.radians(mean_lat)),
+                     constrain="domain", range=[west - 0.35, east + 0.05])
+    fig.update_yaxes(visible=False, constrain="domain")
     fig.update_layout(
         title={"text": title, "x": 0},
         font={"family": FONT_FAMILY},
         margin={"l": 0, "r": 0, "t": 50 if title else 10, "b": 0},
         height=height,
-        legend={"orientation": "h", "y": -0.02, "x": 0},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+        hovermode="closest",
         separators=".,",
     )
     return fig

@@ -96,43 +96,89 @@ def frame():
     })
 
 
+def split(fig):
+    """(polygon traces per county, the values trace, the labels trace or None)."""
+    polygons = [tr for tr in fig.data if tr.fill == "toself"]
+    rest = [tr for tr in fig.data if tr.fill != "toself" and tr.name not in ("labels", "leaders")]
+    (values,) = rest
+    labels = [tr for tr in fig.data if tr.name == "labels"]
+    return polygons, values, (labels[0] if labels else None)
+
+
 def test_choropleth_data_equals_the_input_and_the_missing_county_is_grey_no_data():
     df = frame()
     fig = figures_map.choropleth(df, "rate", value_label="完成率")
-    data, missing, labels = fig.data
-    assert list(data.locations) == df["region_code"].tolist()
-    assert list(data.z) == df["rate"].tolist()
-    assert data.featureidkey == "properties.region_code"
-    assert "%{z:.1%}" in data.hovertemplate and "完成率" in data.hovertemplate
-    assert "分子 / 分母" in data.hovertemplate
-    assert [list(c) for c in data.customdata][-1] == ["新宾满族自治县", "1,234", "1,683"]
-    assert list(missing.locations) == ["210423"]
-    assert missing.name == "无数据" and "无数据" in missing.hovertemplate
-    assert {c[0] for c in missing.colorscale} == {0, 1} and {c[1] for c in missing.colorscale} == {"#d9d9d9"}
+    polygons, values, labels = split(fig)
+    assert list(values.ids) == df["region_code"].tolist()
+    assert list(values.marker.color) == df["rate"].tolist()
+    assert values.marker.showscale is True and values.marker.opacity == 0
+    assert values.marker.colorbar.title.text == "完成率"
+    assert "%{marker.color:.1%}" in values.hovertemplate and "完成率" in values.hovertemplate
+    assert "分子 / 分母" in values.hovertemplate
+    assert [list(c) for c in values.customdata][-1] == ["新宾满族自治县", "1,234", "1,683"]
+    # one filled polygon per county, coloured from the scale; the missing county grey, 无数据
+    assert [tr.meta["region_code"] for tr in polygons] == list(COUNTIES)
+    by_code = {tr.meta["region_code"]: tr for tr in polygons}
+    assert by_code["210423"].fillcolor == "#d9d9d9" and "无数据" in by_code["210423"].name
+    assert by_code["210423"].meta["value"] is None
+    assert by_code["210402"].meta["value"] == 0.91
+    assert by_code["210402"].name == "新抚区：91.0%（91 / 100）"
+    # the lowest value gets the light end of Blues, the highest the dark end
+    assert by_code["210421"].fillcolor == "rgb(247, 251, 255)"
+    assert by_code["210411"].fillcolor == "rgb(8, 48, 107)"
+    assert len({by_code[c].fillcolor for c in ("210402", "210403", "210404")}) == 3
     assert "清原满族自治县<br>（无数据）" in labels.text
     assert "新抚区" in labels.text
-    # no basemap, no tiles: a geo subplot with everything but our polygons switched off
-    assert fig.layout.geo.visible is False
-    assert fig.layout.geo.fitbounds == "locations"
-    assert fig.layout.map.style is None
-    assert {type(trace).__name__ for trace in fig.data} == {"Choropleth", "Scattergeo"}  # no tile traces
+    # plain x/y axes in true shape: no geo subplot, nothing to fetch from a CDN
+    assert {type(trace).__name__ for trace in fig.data} == {"Scatter"}
+    assert fig.layout.xaxis.scaleanchor == "y"
+    assert fig.layout.xaxis.scaleratio == pytest.approx(math.cos(math.radians(41.9)), abs=0.01)
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    for tr in polygons:
+        xs = [x for x in tr.x if x is not None]
+        ys = [y for y in tr.y if y is not None]
+        assert all(123.3 < x < 125.6 for x in xs) and all(41.2 < y < 42.6 for y in ys)
 
 
 def test_choropleth_without_fraction_columns_and_with_gaps():
     df = pd.DataFrame({"region_code": ["210400", "210402", "210403"], "score": [88.0, 90.5, None]})
     fig = figures_map.choropleth(df, "score", value_format=".1f", show_labels=False, lang="en")
-    data, missing = fig.data
-    assert list(data.locations) == ["210402"] and list(data.z) == [90.5]  # no city total, no null
-    assert "customdata[1]" not in data.hovertemplate
-    assert set(missing.locations) == set(COUNTIES) - {"210402"}
-    assert missing.name == "No data"
+    polygons, values, labels = split(fig)
+    assert labels is None
+    assert list(values.ids) == ["210402"] and list(values.marker.color) == [90.5]  # no city total, no null
+    assert "customdata[1]" not in values.hovertemplate
+    grey = {tr.meta["region_code"] for tr in polygons if tr.fillcolor == "#d9d9d9"}
+    assert grey == set(COUNTIES) - {"210402"}
+    assert all("No data" in tr.name for tr in polygons if tr.fillcolor == "#d9d9d9")
+    assert [tr.name for tr in polygons if tr.meta["region_code"] == "210402"] == ["新抚区：90.5"]
 
 
 def test_choropleth_of_an_empty_frame_is_all_grey_and_duplicates_are_refused():
     fig = figures_map.choropleth(pd.DataFrame({"region_code": [], "rate": []}), "rate")
-    assert list(fig.data[0].locations) == [] and len(fig.data[1].locations) == 7
+    polygons, values, _ = split(fig)
+    assert list(values.ids) == [] and values.marker.showscale is False
+    assert len(polygons) == 7 and {tr.fillcolor for tr in polygons} == {"#d9d9d9"}
     with pytest.raises(ValueError, match="one row per"):
         figures_map.choropleth(pd.DataFrame({"region_code": ["210402", "210402"], "rate": [1, 2]}), "rate")
+
+
+def test_small_urban_districts_get_labels_west_of_the_city_with_leader_lines():
+    spots = figures_map.label_spots(geo.boundaries())
+    points = {f["properties"]["region_code"]: figures_map.label_point(f["geometry"]) for f in geo.boundaries()["features"]}
+    moved = {code for code in spots if spots[code] != points[code]}
+    assert moved and moved <= {"210402", "210403", "210404", "210411"}
+    assert "210422" not in moved and "210423" not in moved  # the big counties keep their centroid labels
+    ys = sorted(spots[c][1] for c in moved)
+    assert all(b - a >= 0.1 for a, b in zip(ys, ys[1:]))  # stacked, never overlapping
+    fig = figures_map.choropleth(frame(), "rate")
+    (leaders,) = [tr for tr in fig.data if tr.name == "leaders"]
+    assert len([x for x in leaders.x if x is None]) == len(moved)
+
+
+def test_colour_for_interpolates_and_clamps():
+    assert figures_map.colour_for(0, 0, 1, "Blues") == "rgb(247, 251, 255)"
+    assert figures_map.colour_for(5, 0, 1, "Blues") == "rgb(8, 48, 107)"
+    assert figures_map.colour_for(0.3, 0.3, 0.3, [[0, "#000000"], [1, "#ffffff"]]).startswith("rgb(")
 
 
 def test_vendor_script_helpers_simplify_and_orient(tmp_path):

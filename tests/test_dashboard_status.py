@@ -202,6 +202,10 @@ def test_a_new_publish_is_picked_up_without_restart(serving):
 
 
 def test_the_router_opens_the_data_status_page(serving):
-    at = run_page(APP)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/data_status.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "数据状态"
     assert metrics(at)["文件数"] == "4"

@@ -1,0 +1,254 @@
+"""Pure figure builders for the assessment pages: DataFrames of metric values in, Figures out (no
+Streamlit, no database). Every hover shows the numerator and denominator; a NULL rate is 不适用
+(not applicable), never 0%.
+
+Metric frames have (at least) metric_code, numerator, denominator, rate, and a `label` column (the
+metric's display name) or a `unit_name` column, as each builder says.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.figures import FONT_FAMILY
+from dashboard.i18n import DEFAULT_LANG, t
+
+PALETTE = ["#2f6db5", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6cab", "#7a7a7a", "#e07b39"]
+TARGET_COLOUR = "#888888"
+LOG_TICKS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+ATTAINMENT_SCALE = [[0.0, "#d1495b"], [0.5, "#f4d35e"], [0.8, "#a8d08d"], [1.0, "#2e8b57"]]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
+
+
+def fmt_value(rate, unit: str = "percent", lang: str = DEFAULT_LANG) -> str:
+    """`12.3%` for a percent, `2.19` for a ratio, 不适用 for NULL."""
+    if _missing(rate):
+        return t("not_applicable", lang)
+    return f"{float(rate):.2f}" if unit == "ratio" else f"{float(rate):.1%}"
+
+
+def fmt_count(value) -> str:
+    if _missing(value):
+        return "—"
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+
+
+def attainment(rate, target, direction) -> float | None:
+    """How far a rate reaches its target, 0..1 (as the assessment scores it): at_least rate/target,
+    at_most target/rate (1 when at or under); None without a rate or a target."""
+    if _missing(rate) or _missing(target) or direction not in ("at_least", "at_most"):
+        return None
+    rate, target = float(rate), float(target)
+    if direction == "at_least":
+        return 1.0 if target <= 0 else max(0.0, min(1.0, rate / target))
+    return 1.0 if rate <= target else (0.0 if rate <= 0 else max(0.0, min(1.0, target / rate)))
+
+
+def wrap_label(text: str, width: int = 9) -> str:
+    """A long metric name on two lines for an axis: break before its first "（" (or "(") when the
+    name is longer than `width` characters."""
+    for mark in ("（", " ("):
+        index = text.find(mark)
+        if len(text) > width and index > 0:
+            return text[:index] + "<br>" + text[index:].strip()
+    return text
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0},
+        font={"family": FONT_FAMILY},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=height,
+        legend={"orientation": "h", "y": -0.12},
+        separators=".,",
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    return fig
+
+
+def _fraction_hover(lang: str) -> str:
+    return f"{t('numerator', lang)} / {t('denominator', lang)}：%{{customdata[1]}} / %{{customdata[2]}}"
+
+
+def _customdata(df: pd.DataFrame, lang: str, unit: str = "percent") -> list:
+    units = df["unit"] if "unit" in df.columns else [unit] * len(df)
+    return [[fmt_value(r, u, lang), fmt_count(n), fmt_count(d)]
+            for r, n, d, u in zip(df["rate"], df["numerator"], df["denominator"], units)]
+
+
+def trend_small_multiples(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
+                          cols: int = 3) -> go.Figure:
+    """One small chart per metric (in `df` order): the yearly rate as a line with markers, the target
+    dashed. `df`: metric_code, label, unit, year, rate, numerator, denominator, target."""
+    metrics = list(dict.fromkeys(df["metric_code"]))
+    rows = max(1, math.ceil(len(metrics) / cols))
+    labels = [df.loc[df["metric_code"] == m, "label"].iloc[0] for m in metrics]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=labels or None,
+                        vertical_spacing=0.18 if rows > 1 else 0.1, horizontal_spacing=0.08)
+    for index, code in enumerate(metrics):
+        row, col = index // cols + 1, index % cols + 1
+        part = df.loc[df["metric_code"] == code].sort_values("year")
+        unit = part["unit"].iloc[0] if "unit" in part.columns else "percent"
+        fig.add_trace(go.Scatter(
+            x=part["year"].astype(int).tolist(), y=part["rate"].astype(float).tolist(),
+            mode="lines+markers", name=labels[index], showlegend=False,
+            line={"color": PALETTE[0]}, customdata=_customdata(part, lang),
+            hovertemplate="%{x}：%{customdata[0]}<br>" + _fraction_hover(lang) + "<extra></extra>",
+        ), row=row, col=col)
+        targets = part["target"].dropna() if "target" in part.columns else pd.Series(dtype=float)
+        if not targets.empty:
+            fig.add_trace(go.Scatter(
+                x=part["year"].astype(int).tolist(), y=part["target"].astype(float).tolist(),
+                mode="lines", name=t("target", lang), showlegend=False,
+                line={"color": TARGET_COLOUR, "dash": "dash", "width": 1},
+                hovertemplate=t("target", lang) + "：%{y:.1%}<extra></extra>",
+            ), row=row, col=col)
+        fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero", row=row, col=col)
+        fig.update_xaxes(dtick=1, row=row, col=col)
+    fig.update_annotations(font_size=13)
+    fig = _layout(fig, title, 90 + 230 * rows)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    return fig
+
+
+def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
+    """Units (rows, `unit_name`, in `df` order top-down) x metrics (columns, `label`, in `df` order):
+    colour = attainment of the target (0..1, see `attainment`); the cell text is the rate, 不适用 when
+    NULL; hover adds numerator, denominator and target. `df`: unit_name, label, unit, rate, numerator,
+    denominator, target, target_direction (one row per cell)."""
+    units = list(dict.fromkeys(df["unit_name"]))
+    metrics = list(dict.fromkeys(df["label"]))
+    cells = {(u, m): row for u, m, row in zip(df["unit_name"], df["label"], df.to_dict("records"))}
+    z, text, custom = [], [], []
+    for unit_name in units:
+        z_row, text_row, custom_row = [], [], []
+        for metric in metrics:
+            row = cells.get((unit_name, metric))
+            if row is None:
+                z_row.append(None)
+                text_row.append("")
+                custom_row.append(["—", "—", "—", "—"])
+                continue
+            value = attainment(row["rate"], row.get("target"), row.get("target_direction"))
+            z_row.append(value)
+            shown = fmt_value(row["rate"], row.get("unit", "percent"), lang)
+            text_row.append(shown)
+            target = row.get("target")
+            custom_row.append([shown, fmt_count(row["numerator"]), fmt_count(row["denominator"]),
+                               "—" if _missing(target) else fmt_value(target, row.get("unit", "percent"), lang)])
+        z.append(z_row)
+        text.append(text_row)
+        custom.append(custom_row)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[wrap_label(m) for m in metrics], y=units, text=text, texttemplate="%{text}", textfont={"size": 10},
+        customdata=custom, colorscale=ATTAINMENT_SCALE, zmin=0, zmax=1, xgap=2, ygap=2,
+        colorbar={"title": {"text": t("attainment", lang)}, "tickformat": ".0%", "thickness": 12},
+        hoverongaps=False,
+        hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
+                      + "<br>" + t("target", lang) + "：%{customdata[3]}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", tickangle=-45, tickfont={"size": 10})
+    fig = _layout(fig, title, max(320, 160 + 26 * len(units)))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 170, "b": 10})
+    return fig
+
+
+def score_ranking_bar(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
+    """Horizontal bars of `score` per `unit_name`, rank 1 on top; units named in the circular in red.
+    `df`: unit_name, score, score_rank, units_ranked, named_in_circular."""
+    data = df.sort_values("score_rank", ascending=False)
+    flagged = data["named_in_circular"].fillna(False).astype(bool).tolist()
+    fig = go.Figure(go.Bar(
+        x=data["score"].astype(float).round(2).tolist(), y=data["unit_name"].tolist(), orientation="h",
+        marker_color=[PALETTE[1] if f else PALETTE[0] for f in flagged],
+        text=[f"{s:.1f}" for s in data["score"].astype(float)], textposition="auto",
+        customdata=[[int(r), int(n)] for r, n in zip(data["score_rank"], data["units_ranked"])],
+        hovertemplate="<b>%{y}</b><br>" + t("score", lang) + "：%{x:.2f}<br>" + t("rank", lang)
+                      + "：%{customdata[0]} / %{customdata[1]}<extra></extra>",
+        name=t("score", lang),
+    ))
+    fig.update_xaxes(range=[0, 100], title=t("score", lang))
+    return _layout(fig, title, max(280, 80 + 36 * len(data)))
+
+
+def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
+                 unit: str = "percent", show_target: bool = True, log_y: bool = False) -> go.Figure:
+    """Vertical bars of `rate` per `unit_name` (x, in `df` order), one series per `label`; a NULL rate
+    gets no bar and the label 不适用. A single series' target is drawn as a dashed line.
+    `df`: unit_name, label, rate, numerator, denominator (and target)."""
+    fig = go.Figure()
+    labels = list(dict.fromkeys(df["label"]))
+    for index, label in enumerate(labels):
+        part = df.loc[df["label"] == label]
+        fig.add_trace(go.Bar(
+            x=part["unit_name"].tolist(), y=part["rate"].astype(float).tolist(), name=label,
+            marker_color=PALETTE[index % len(PALETTE)],
+            text=[fmt_value(r, unit, lang) for r in part["rate"]], textposition="auto",
+            textangle=0,
+            customdata=_customdata(part, lang, unit),
+            hovertemplate="<b>%{x}</b> · " + label + "<br>%{customdata[0]}<br>" + _fraction_hover(lang)
+                          + "<extra></extra>",
+        ))
+    if show_target and len(labels) == 1 and "target" in df.columns and df["target"].notna().any():
+        target = float(df["target"].dropna().iloc[0])
+        fig.add_hline(y=target, line_dash="dash", line_color=TARGET_COLOUR,
+                      annotation_text=f"{t('target', lang)} {fmt_value(target, unit, lang)}",
+                      annotation_position="top left")
+    if log_y:
+        fig.update_yaxes(type="log", tickformat=".1~%", tickvals=LOG_TICKS)
+    else:
+        top = df["rate"].astype(float).max()
+        if "target" in df.columns and df["target"].notna().any():
+            top = max(top, float(df["target"].astype(float).max()))
+        fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero",
+                         range=[0, (top if pd.notna(top) and top > 0 else 1) * 1.12])
+    fig.update_layout(barmode="group", uniformtext={"minsize": 9, "mode": "hide"})
+    fig.update_xaxes(tickangle=-30 if len(set(df["unit_name"])) > 8 else 0)
+    return _layout(fig, title, 420)
+
+
+def trend_lines(df: pd.DataFrame, *, series: str = "unit_name", title: str = "", lang: str = DEFAULT_LANG,
+                unit: str = "percent", x: str = "year", log_y: bool = False) -> go.Figure:
+    """One line per `series` value over `x` (years), y = rate, hover with numerator / denominator.
+    `df`: <series>, <x>, rate, numerator, denominator."""
+    fig = go.Figure()
+    for index, name in enumerate(dict.fromkeys(df[series])):
+        part = df.loc[df[series] == name].sort_values(x)
+        fig.add_trace(go.Scatter(
+            x=part[x].tolist(), y=part["rate"].astype(float).tolist(), mode="lines+markers", name=str(name),
+            line={"color": PALETTE[index % len(PALETTE)]}, customdata=_customdata(part, lang, unit),
+            hovertemplate="<b>" + str(name) + "</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
+                          + "<extra></extra>",
+        ))
+    if log_y:
+        fig.update_yaxes(type="log", tickformat=".1~%", tickvals=LOG_TICKS)
+    else:
+        fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero")
+    if x == "year":
+        fig.update_xaxes(dtick=1)
+    return _layout(fig, title, 400)
+
+
+def score_trend(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
+    """One line per unit_name: the assessment score per year. `df`: unit_name, year, score, score_rank."""
+    fig = go.Figure()
+    for index, name in enumerate(dict.fromkeys(df["unit_name"])):
+        part = df.loc[df["unit_name"] == name].sort_values("year")
+        fig.add_trace(go.Scatter(
+            x=part["year"].tolist(), y=part["score"].astype(float).round(2).tolist(), mode="lines+markers",
+            name=str(name), line={"color": PALETTE[index % len(PALETTE)]},
+            customdata=part[["score_rank"]].astype(int).values.tolist(),
+            hovertemplate="<b>" + str(name) + "</b> · %{x}<br>" + t("score", lang) + "：%{y:.2f}<br>"
+                          + t("rank", lang) + "：%{customdata[0]}<extra></extra>",
+        ))
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, title, 400)

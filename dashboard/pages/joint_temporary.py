@@ -1,0 +1,93 @@
+"""联合与临时: joint inspection by tasks and by visits, item checks per visit, temporary tasks by count
+and by scale, per unit and over years."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures_metrics as fm
+from dashboard import queries
+from dashboard.components import chart_with_table, table_with_downloads
+from dashboard.i18n import current_language, t
+from dashboard.page_common import (filters, metric_card, metric_names, period_text, prefer_grain, require_published,
+                                   unit_label, value_table, with_labels)
+
+JOINT = ("joint_task_share_tasks", "joint_visit_share")
+TEMPORARY = ("temporary_task_share_tasks", "temporary_task_share_objects")
+SAVED = ("visits_saved",)
+ALL_METRICS = JOINT + SAVED + TEMPORARY
+
+st.title(t("page_joint"))
+st.caption(t("joint_caption"))
+require_published()
+sel = filters()
+lang = current_language()
+names = metric_names(lang)
+st.caption(t("showing_for", unit=unit_label(sel, lang), period=period_text(sel, lang)))
+
+now = with_labels(prefer_grain(queries.unit_values(ALL_METRICS, sel), sel.grain), lang)
+before = prefer_grain(queries.unit_values(ALL_METRICS, sel, year=sel.year - 1), sel.grain)
+if now.empty:
+    st.info(t("no_data"))
+else:
+    rows = {r["metric_code"]: r for _, r in now.iterrows()}
+    prev = {r["metric_code"]: r for _, r in before.iterrows()}
+    columns = [c for _ in range(0, len(ALL_METRICS), 3) for c in st.columns(3, border=True)]
+    for column, metric in zip(columns, ALL_METRICS):
+        row = rows.get(metric)
+        metric_card(column, names.get(metric, metric), row, prev.get(metric), lang)
+    st.caption(t("not_applicable_note"))
+
+
+def unit_rows(codes) -> pd.DataFrame:
+    """Counties (and 市本级) for the whole city; the departments of the chosen county otherwise."""
+    if sel.region_code:
+        frame = queries.department_values(codes, sel.grain, sel.period_start, sel.region_code)
+    else:
+        frame = queries.region_values(codes, sel.grain, sel.period_start)
+    return with_labels(frame, lang)
+
+
+# --- 分单位对比 --------------------------------------------------------------------------------------
+st.subheader(t("by_units"))
+if not sel.region_code:
+    st.caption(t("by_units_city"))
+for codes, title, key, unit in ((JOINT, t("joint_shares"), "joint", "percent"),
+                                (TEMPORARY, t("temporary_shares"), "temporary", "percent"),
+                                (SAVED, t("visits_saved_title"), "saved", "ratio")):
+    frame = unit_rows(codes)
+    table, labels = value_table(frame, lang) if not frame.empty else (frame, None)
+    chart_with_table(
+        fm.grouped_bars(frame, title=title, lang=lang, unit=unit) if not frame.empty else None,
+        table, labels, file_name=f"联合与临时_{key}", key=f"units_{key}",
+    )
+
+# --- 趋势 --------------------------------------------------------------------------------------------
+st.subheader(t("trend_plain"))
+trend = with_labels(queries.unit_trend(ALL_METRICS, sel), lang)
+shares = trend.loc[trend["metric_code"].isin(JOINT + TEMPORARY)] if not trend.empty else trend
+table, labels = value_table(shares, lang, unit_column=None) if not shares.empty else (shares, None)
+chart_with_table(
+    fm.trend_lines(shares, series="label", lang=lang, title=t("joint_shares") + " / " + t("temporary_shares")) if not shares.empty else None,
+    table, labels, file_name="联合与临时_趋势", key="trend_shares",
+)
+saved = trend.loc[trend["metric_code"].isin(SAVED)] if not trend.empty else trend
+table, labels = value_table(saved, lang, unit_column=None) if not saved.empty else (saved, None)
+chart_with_table(
+    fm.trend_lines(saved, series="label", lang=lang, unit="ratio", title=t("visits_saved_title"))
+    if not saved.empty else None,
+    table, labels, file_name="进一次门查多项事_趋势", key="trend_saved",
+)
+
+# --- 部门明细 ----------------------------------------------------------------------------------------
+st.subheader(t("dept_table"))
+depts = with_labels(queries.department_values(ALL_METRICS, sel.grain, sel.period_start, sel.region_code), lang)
+if sel.dept_code and not depts.empty:
+    depts = depts.loc[depts["dept_code"] == sel.dept_code]
+if depts.empty:
+    st.info(t("no_data"))
+else:
+    table, labels = value_table(depts, lang)
+    table_with_downloads(table, labels, file_name="联合与临时_部门明细", key="joint_depts")
+
+st.info(t("joint_pairs_pending"))

@@ -1,0 +1,235 @@
+"""The assessment pages (总览, 县区进展, 联合与临时, 抽查与信用) on a hand-made serving artefact with
+known numbers: each runs without exception, shows the fixture's figures, and a filter changes them."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboard_fixture import make_assessment_serving  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PAGES = REPO_ROOT / "dashboard" / "pages"
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def serving(tmp_path, monkeypatch) -> Path:
+    path = make_assessment_serving(tmp_path / "serving" / "warehouse.duckdb")
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(path))
+    return path
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def frame_with(at: AppTest, *columns: str):
+    found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
+    assert found, f"no table with {columns}"
+    return found[0]
+
+
+def trend_table(at: AppTest):
+    (frame,) = [d.value for d in at.dataframe if {"单位", "年度", "数值"} <= set(d.value.columns)
+                and "指标" in d.value.columns and d.value["年度"].nunique() > 1]
+    return frame
+
+
+def comparison(at: AppTest):
+    """The county comparison table (counties and 市本级; the map's table has the counties only)."""
+    (frame,) = [d.value for d in at.dataframe
+                if {"单位", "数值", "分子"} <= set(d.value.columns) and "年度" in d.value.columns
+                and "市本级" in set(d.value["单位"]) and d.value["年度"].nunique() == 1]
+    return frame
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([*(c.value for c in at.caption), *(i.value for i in at.info), *(s.value for s in at.success),
+                      *(e.value for e in at.error), *(w.value for w in at.warning)])
+
+
+# --- 总览 --------------------------------------------------------------------------------------------
+
+def test_overview_headline_measures_for_the_city_with_not_applicable_and_deltas(serving):
+    at = run("overview.py")
+    assert at.title[0].value == "总览"
+    shown = metrics(at)
+    assert shown["抽查比例"] == "5.0%"
+    assert shown["制度机制全覆盖"] == "100.0%"
+    assert shown["抽查事项覆盖率"] == "90.0%"
+    assert shown["临时任务占比（按数量）"] == "10.0%"
+    assert shown["按时公示率（全部类型）"] == "不适用"  # no denominator: not 0%
+    assert shown["联合抽查占比（按任务）"] == "30.0%"
+    sampling = [m for m in at.metric if m.label == "抽查比例"][0]
+    assert sampling.proto.delta == "+1.0 pp"
+    assert "50 / 1,000" in sampling.proto.help
+    assert [m for m in at.metric if m.label == "按时公示率（全部类型）"][0].proto.delta == ""
+
+
+def test_overview_milestones_ranking_and_circular(serving):
+    at = run("overview.py")
+    shown = metrics(at)
+    assert shown["2020年9月30日前制度机制全覆盖"] == "25.0%"
+    assert shown["2022年底前实现综合监管全覆盖"] == "未达成"  # 2022: mechanisms 75%, items 80%
+    ranking = frame_with(at, "排名", "考核得分", "县（市、区）")
+    assert ranking["县（市、区）"].tolist() == ["东洲区", "新抚区", "市本级"]
+    circular = frame_with(at, "失分最多的指标").set_index("单位")
+    assert set(circular.index) == {"市本级", "抚顺市市场监督管理局"}
+    weakest = circular.loc["市本级", "失分最多的指标"]
+    assert weakest.startswith("联合抽查占比（按任务） 0.0%（-30.0）")
+    assert "按时公示率（全部类型） 95.0%（-2.5）" in weakest
+    # a not-applicable part is never a "weakest" part
+    assert "按时公示率" not in circular.loc["抚顺市市场监督管理局", "失分最多的指标"]
+    missing = frame_with(at, "缺少的机制")
+    assert missing["部门"].tolist() == ["抚顺市东洲区住房和城乡建设局"]
+
+
+def test_overview_year_filter_changes_figures_and_circular(serving):
+    at = run("overview.py")
+    at.selectbox(key="filter_year").select(2022)
+    rerun(at)
+    shown = metrics(at)
+    assert shown["抽查比例"] == "4.0%"
+    assert shown["按时公示率（全部类型）"] == "90.0%"
+    assert set(frame_with(at, "失分最多的指标")["单位"]) == {"东洲区", "抚顺市东洲区住房和城乡建设局"}
+    assert at.query_params["year"] == ["2022"] or at.query_params["year"] == "2022"
+
+
+def test_overview_heatmap_table_and_a_county_selection(serving):
+    at = run("overview.py")
+    heat = frame_with(at, "单位", "指标", "数值", "分子", "分母")
+    assert set(heat["单位"]) == {"市市场监管局"}  # whole city: the city-level departments
+    at.selectbox(key="filter_region").select("210402")
+    rerun(at)
+    heat = frame_with(at, "单位", "指标", "数值", "分子", "分母")
+    assert set(heat["单位"]) == {"新抚区教育局"}
+    row = heat.loc[heat["指标"] == "按时公示率（全部类型）"].iloc[0]
+    assert row["数值"] == "不适用"
+    assert metrics(at)["联合抽查占比（按任务）"] == "40.0%"  # 新抚区 2023: 2 / 5
+    assert metrics(at)["考核得分"] == "88.0"
+
+
+def test_the_router_opens_the_overview_first(serving):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+
+
+# --- 县区进展 ----------------------------------------------------------------------------------------
+
+def test_county_progress_compares_counties_on_the_chosen_metric(serving):
+    at = run("county_progress.py")
+    assert at.title[0].value == "县区进展"
+    assert at.selectbox(key="county_metric").value == "on_time_publication"
+    compare = comparison(at)
+    values = dict(zip(compare["单位"], compare["数值"]))
+    county_map = frame_with(at, "单位", "数值", "分子", "分母")
+    assert set(county_map["单位"]) == {"新抚区", "东洲区"}  # the map: counties only
+    assert values == {"新抚区": "96.0%", "东洲区": "90.0%", "市本级": "95.0%"}
+    depts = [d.value for d in at.dataframe if "县（市、区）" in d.value.columns and "数值" in d.value.columns][-1]
+    assert dict(zip(depts["单位"], depts["数值"]))["新抚区教育局"] == "不适用"
+
+    at.selectbox(key="county_metric").select("joint_task_share_tasks")
+    rerun(at)
+    compare = comparison(at)
+    assert dict(zip(compare["单位"], compare["数值"]))["新抚区"] == "40.0%"
+
+    at.selectbox(key="filter_year").select(2022)
+    rerun(at)
+    compare = comparison(at)
+    assert dict(zip(compare["单位"], compare["数值"]))["新抚区"] == "20.0%"
+
+
+def test_county_progress_trend_and_one_county(serving):
+    at = run("county_progress.py")
+    trend = trend_table(at)
+    assert set(trend["年度"]) == {"2022", "2023"}
+    at.selectbox(key="filter_region").select("210403")
+    rerun(at)
+    trend = trend_table(at)
+    assert set(trend["单位"]) == {"东洲区", "市本级"}
+    depts = [d.value for d in at.dataframe if "县（市、区）" in d.value.columns and "数值" in d.value.columns][-1]
+    assert depts["单位"].tolist() == ["东洲区住建局"]
+
+
+# --- 联合与临时 --------------------------------------------------------------------------------------
+
+def test_joint_temporary_shows_shares_visits_saved_and_filters(serving):
+    at = run("joint_temporary.py")
+    shown = metrics(at)
+    assert shown["联合抽查占比（按任务）"] == "30.0%"
+    assert shown["联合抽查占比（按检查户次）"] == "25.0%"
+    assert shown["进一次门查多项事（每户次检查事项数）"] == "3.00"
+    assert shown["临时任务占比（按数量）"] == "10.0%"
+    assert shown["临时任务占比（按规模）"] == "10.0%"
+    assert "即将提供" in texts(at)
+    at.selectbox(key="filter_year").select(2022)
+    rerun(at)
+    assert metrics(at)["进一次门查多项事（每户次检查事项数）"] == "2.50"
+    at.selectbox(key="filter_region").select("210403")
+    rerun(at)
+    assert metrics(at)["临时任务占比（按数量）"] == "66.7%"
+    assert metrics(at)["联合抽查占比（按检查户次）"] == "—"  # no row for this county
+    detail = frame_with(at, "单位", "县（市、区）", "数值")
+    assert set(detail["单位"]) == {"东洲区住建局"}
+
+
+# --- 抽查与信用 --------------------------------------------------------------------------------------
+
+def test_sampling_credit_gradient_and_compliance(serving):
+    at = run("sampling_credit.py")
+    shown = metrics(at)
+    assert shown["抽查比例"] == "5.0%"
+    assert shown["随机抽取占比"] == "100.0%"
+    assert shown["随机匹配占比"] == "95.0%"
+    assert shown["检查人员参与率"] == "90.0%"
+    assert any("符合预期梯度" in s.value for s in at.success)
+    classes = frame_with(at, "信用风险类别", "数值")
+    assert classes["信用风险类别"].tolist() == ["A类", "B类", "C类", "D类"]
+    assert classes["数值"].tolist() == ["1.0%", "2.0%", "5.0%", "60.0%"]
+    at.selectbox(key="filter_year").select(2022)
+    rerun(at)
+    assert any("不符合预期梯度" in e.value for e in at.error)
+    assert metrics(at)["随机抽取占比"] == "90.0%"
+
+
+def test_pages_say_so_when_nothing_is_published(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(tmp_path / "none" / "warehouse.duckdb"))
+    for page in ("overview.py", "county_progress.py", "joint_temporary.py", "sampling_credit.py"):
+        at = run(page)
+        assert at.info[0].value.startswith("数据尚未发布")
+        assert not at.metric
+
+
+def test_english_labels(serving):
+    at = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
