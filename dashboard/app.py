@@ -1,23 +1,31 @@
-"""抚顺市“双随机、一公开”监管绩效看板: the router. Pages live in dashboard/pages/."""
+"""抚顺市“双随机、一公开”监管绩效看板: the router. Pages live in dashboard/views/ (not pages/: Streamlit
+would also serve a pages/ folder as its legacy file-named pages, bypassing this router); url_path gives
+each page a stable address, so a shared link (with its filters in the query string) opens the same view."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import streamlit as st
 
-TITLE = "抚顺市“双随机、一公开”监管绩效看板"
-PAGES = Path(__file__).resolve().parent / "pages"
+from dashboard.i18n import t
 
-st.set_page_config(page_title=TITLE, layout="wide")
+PAGES = Path(__file__).resolve().parent / "views"
+
+st.set_page_config(page_title=t("app_title"), layout="wide")
 page = st.navigation(
     {
-        TITLE: [
-            st.Page(PAGES / "overview.py", title="总览", icon=":material/dashboard:", default=True),
-            st.Page(PAGES / "county_progress.py", title="县区进展", icon=":material/map:"),
-            # 部门详情 and 公示时效 go here
-            st.Page(PAGES / "joint_temporary.py", title="联合与临时", icon=":material/groups:"),
-            st.Page(PAGES / "sampling_credit.py", title="抽查与信用", icon=":material/shuffle:"),
-            st.Page(PAGES / "data_status.py", title="数据状态", icon=":material/database:"),
+        t("app_title"): [
+            st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:",
+                    url_path="overview", default=True),
+            st.Page(PAGES / "county_progress.py", title=t("nav_county"), icon=":material/map:", url_path="county"),
+            st.Page(PAGES / "department_detail.py", title=t("nav_department"), icon=":material/apartment:",
+                    url_path="department"),
+            st.Page(PAGES / "publication.py", title=t("nav_publication"), icon=":material/schedule:",
+                    url_path="publication"),
+            st.Page(PAGES / "joint_temporary.py", title=t("nav_joint"), icon=":material/groups:", url_path="joint"),
+            st.Page(PAGES / "sampling_credit.py", title=t("nav_sampling"), icon=":material/shuffle:",
+                    url_path="sampling"),
+            st.Page(PAGES / "data_status.py", title=t("nav_status"), icon=":material/database:", url_path="status"),
         ]
     }
 )

@@ -14,6 +14,15 @@ LANG_KEY = "lang"  # the session-state key and the URL query parameter
 
 # One entry per UI string: {key: {"zh": ..., "en": ...}}. Chinese is required, English optional.
 STRINGS: dict[str, dict[str, str]] = {
+    # navigation (dashboard/app.py)
+    "app_title": {"zh": "抚顺市“双随机、一公开”监管绩效看板", "en": "Fushun joint random inspection performance dashboard"},
+    "nav_overview": {"zh": "总览", "en": "Overview"},
+    "nav_county": {"zh": "县区进展", "en": "County progress"},
+    "nav_department": {"zh": "部门详情", "en": "Department detail"},
+    "nav_publication": {"zh": "公示时效", "en": "Publication timeliness"},
+    "nav_joint": {"zh": "联合与临时", "en": "Joint and temporary tasks"},
+    "nav_sampling": {"zh": "抽查与信用", "en": "Sampling and credit"},
+    "nav_status": {"zh": "数据状态", "en": "Data status"},
     # general
     "no_data": {"zh": "所选范围内没有数据", "en": "No data for the selected range"},
     "chart": {"zh": "图表", "en": "Chart"},

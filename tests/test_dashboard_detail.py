@@ -102,7 +102,7 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(REPO_ROOT / "dashboard" / "pages" / "department_detail.py")
+PAGE = str(REPO_ROOT / "dashboard" / "views" / "department_detail.py")
 
 
 @pytest.fixture(autouse=True)

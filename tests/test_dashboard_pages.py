@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashboard_fixture import make_assessment_serving  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PAGES = REPO_ROOT / "dashboard" / "pages"
+PAGES = REPO_ROOT / "dashboard" / "views"
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 
 

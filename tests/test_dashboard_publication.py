@@ -13,7 +13,7 @@ from dashboard import figures_publication as fp
 from tests.test_dashboard_detail import D1, D2, make_serving
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(REPO_ROOT / "dashboard" / "pages" / "publication.py")
+PAGE = str(REPO_ROOT / "dashboard" / "views" / "publication.py")
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(REPO_ROOT / "dashboard" / "pages" / "data_status.py")
+PAGE = str(REPO_ROOT / "dashboard" / "views" / "data_status.py")
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 
 SERVING_SQL = """
@@ -204,7 +204,7 @@ def test_a_new_publish_is_picked_up_without_restart(serving):
 def test_the_router_opens_the_data_status_page(serving):
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
-    at.switch_page("pages/data_status.py")
+    at.switch_page("views/data_status.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "数据状态"

@@ -136,3 +136,49 @@ def test_the_dashboard_serves_the_published_data_in_a_real_browser(run):
         with page.expect_download() as download:
             page.get_by_role("button", name="下载 CSV").first.click()
         assert download.value.suggested_filename.endswith(".csv")
+
+
+PAGES = {  # url path -> a heading the page shows once it has run
+    "": "总览", "county": "县区进展", "department": "部门详情", "publication": "公示时效",
+    "joint": "联合与临时", "sampling": "抽查与信用", "status": "数据状态",
+}
+
+
+def test_every_dashboard_page_works_in_a_real_browser(run):
+    """Every page renders without an exception and with Chinese glyphs, at 1400x900 and on a narrow
+    window; a filter change reaches the URL; the department page's drill-down lists records whose
+    counts match the metric cell; a table downloads as XLSX. Screenshots go to test-artifacts/."""
+    from tests.browser import ARTIFACTS, browser_page, dashboard_server, wait_for_app
+
+    serving = run["root"] / "serving" / "warehouse.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        year, dept = con.execute(
+            "SELECT year, dept_code FROM marts.fct_metric_records WHERE metric_code = 'temporary_task_share_tasks' "
+            "AND dept_code IN (SELECT dept_code FROM marts.dim_department WHERE is_member) "
+            "GROUP BY ALL ORDER BY year DESC, count(*) DESC, dept_code LIMIT 1").fetchone()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with dashboard_server({"SSSG_SERVING_PATH": str(serving)}) as url:
+        base = url.rstrip("/")
+        for width in (1400, 420):
+            with browser_page(width, 900) as page:
+                for path, heading in PAGES.items():
+                    page.goto(f"{base}/{path}")
+                    wait_for_app(page, heading)
+                    assert page.locator('[data-testid="stException"]').count() == 0, path
+                    title = page.get_by_role("heading", name=heading).first
+                    assert title.bounding_box()["width"] > 60, f"{path}: CJK glyphs missing?"
+                    page.screenshot(path=str(ARTIFACTS / f"page_{path or 'overview'}_{width}.png"))
+
+        with browser_page() as page:
+            page.goto(f"{base}/")
+            wait_for_app(page, "核心指标")
+            page.get_by_text("季", exact=True).first.click()
+            page.wait_for_url("**grain=quarter**", timeout=30_000)
+
+            page.goto(f"{base}/department?dept={dept}&year={year}")
+            wait_for_app(page, "指标明细（审计线索）")
+            page.get_by_text("明细核对一致", exact=False).first.wait_for(timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "department_drilldown_1400.png"))
+            with page.expect_download() as download:
+                page.get_by_role("button", name="下载 Excel").first.click()
+            assert download.value.suggested_filename.endswith(".xlsx")
