@@ -20,7 +20,7 @@ SIM_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean
+.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean reports
 
 help:
 	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
@@ -47,14 +47,19 @@ simulate: setup
 
 pipeline: simulate dbt-manifest
 	mkdir -p $(DAGSTER_HOME)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize --select '*' -m pipelines.definitions
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster job execute -j refresh_warehouse -m pipelines.definitions
 
 serve: setup
 	@echo "dashboard: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(BIN)/streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 
-run: pipeline serve
+run: pipeline reports serve
+
+# The latest monthly (last complete month) and annual (last complete year) reports from the serving artefact.
+reports: setup
+	$(BIN)/python -m pipelines.reports --kind monthly --period latest
+	$(BIN)/python -m pipelines.reports --kind annual --period latest
 
 dagster: dbt-manifest
 	mkdir -p $(DAGSTER_HOME)

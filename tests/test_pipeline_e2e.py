@@ -125,7 +125,7 @@ def test_the_dashboard_serves_the_published_data_in_a_real_browser(run):
         files = con.execute("SELECT count(*) FROM marts.mart_data_status__files").fetchone()[0]
     ARTIFACTS.mkdir(exist_ok=True)
     with dashboard_server({"SSSG_SERVING_PATH": str(serving)}) as url, browser_page() as page:
-        page.goto(url)
+        page.goto(f"{url.rstrip('/')}/status")
         wait_for_app(page, "数据新鲜度")
         body = page.inner_text("body")
         assert "拒收原因" in body and f"{files:,}" in body

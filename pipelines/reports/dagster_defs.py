@@ -1,0 +1,77 @@
+"""Dagster assets, jobs and schedules for the reports.
+
+monthly_report: monthly partitions from 2020-01 (Asia/Shanghai); annual_report: yearly partitions
+from 2020 (cron "0 0 1 1 *", fmt %Y). Both read the serving artefact, so they depend on it.
+The schedules tick daily at 08:00 Asia/Shanghai and only request a run on the first official working
+day of the month (monthly: the previous month) or of January (annual: the previous year).
+"""
+
+from dagster import (AssetExecutionContext, MaterializeResult, MonthlyPartitionsDefinition, RunRequest,
+                     ScheduleEvaluationContext, SkipReason, TimeWindowPartitionsDefinition, asset,
+                     define_asset_job, schedule)
+
+from pipelines.reports.periods import is_first_working_day_of_month, previous_month, previous_year
+
+TIMEZONE = "Asia/Shanghai"
+DAILY_0800 = "0 8 * * *"
+monthly_partitions = MonthlyPartitionsDefinition(start_date="2020-01-01", timezone=TIMEZONE)
+annual_partitions = TimeWindowPartitionsDefinition(start="2020", fmt="%Y", cron_schedule="0 0 1 1 *",
+                                                   timezone=TIMEZONE)
+
+
+def _materialize(context: AssetExecutionContext, kind: str, period: str) -> MaterializeResult:
+    from pipelines.reports.generate import generate
+    man = generate(kind, period)
+    for m in man.get("missing", []):
+        context.log.warning(f"数据缺失: {m}")
+    return MaterializeResult(metadata={
+        "folder": man["folder"], "generated_at": man["generated_at"],
+        "publish_run_id": man["batch"]["publish_run_id"] or "", "latest_batch_date": man["batch"]["latest_batch_date"] or "",
+        "files": ", ".join(f["name"] for f in man["files"]), "missing_sections": len(man.get("missing", [])),
+    })
+
+
+@asset(name="monthly_report", group_name="reports", partitions_def=monthly_partitions, deps=["serving_artefact"],
+       description="监管工作进展月报（PDF + XLSX），上月及本年截至目前")
+def monthly_report(context: AssetExecutionContext) -> MaterializeResult:
+    return _materialize(context, "monthly", context.partition_key[:7])
+
+
+@asset(name="annual_report", group_name="reports", partitions_def=annual_partitions, deps=["serving_artefact"],
+       description="年度考核报告（PDF + XLSX）及通报草稿（DOCX）")
+def annual_report(context: AssetExecutionContext) -> MaterializeResult:
+    return _materialize(context, "annual", context.partition_key)
+
+
+monthly_report_job = define_asset_job("monthly_report_job", selection=[monthly_report])
+annual_report_job = define_asset_job("annual_report_job", selection=[annual_report])
+
+
+def _today(context: ScheduleEvaluationContext):
+    return context.scheduled_execution_time.astimezone(__import__("zoneinfo").ZoneInfo(TIMEZONE)).date()
+
+
+@schedule(name="monthly_report_schedule", cron_schedule=DAILY_0800, execution_timezone=TIMEZONE, job=monthly_report_job,
+          description="每个工作日早8点检查：当月第一个法定工作日生成上月月报")
+def monthly_report_schedule(context: ScheduleEvaluationContext):
+    today = _today(context)
+    if not is_first_working_day_of_month(today):
+        return SkipReason(f"{today} is not the first official working day of its month")
+    period = previous_month(today)
+    key = f"{period}-01"
+    return RunRequest(run_key=f"monthly_report:{key}", partition_key=key, tags={"report_period": period})
+
+
+@schedule(name="annual_report_schedule", cron_schedule=DAILY_0800, execution_timezone=TIMEZONE, job=annual_report_job,
+          description="1月第一个法定工作日早8点生成上一年度考核报告")
+def annual_report_schedule(context: ScheduleEvaluationContext):
+    today = _today(context)
+    if today.month != 1 or not is_first_working_day_of_month(today):
+        return SkipReason(f"{today} is not the first official working day of January")
+    period = previous_year(today)
+    return RunRequest(run_key=f"annual_report:{period}", partition_key=period, tags={"report_period": period})
+
+
+report_assets = [monthly_report, annual_report]
+report_jobs = [monthly_report_job, annual_report_job]
+report_schedules = [monthly_report_schedule, annual_report_schedule]
