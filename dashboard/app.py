@@ -25,6 +25,7 @@ page = st.navigation(
             st.Page(PAGES / "joint_temporary.py", title=t("nav_joint"), icon=":material/groups:", url_path="joint"),
             st.Page(PAGES / "sampling_credit.py", title=t("nav_sampling"), icon=":material/shuffle:",
                     url_path="sampling"),
+            st.Page(PAGES / "reports.py", title=t("nav_reports"), icon=":material/description:", url_path="reports"),
             st.Page(PAGES / "data_status.py", title=t("nav_status"), icon=":material/database:", url_path="status"),
         ]
     }

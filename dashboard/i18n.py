@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_publication": {"zh": "公示时效", "en": "Publication timeliness"},
     "nav_joint": {"zh": "联合与临时", "en": "Joint and temporary tasks"},
     "nav_sampling": {"zh": "抽查与信用", "en": "Sampling and credit"},
+    "nav_reports": {"zh": "考核报告", "en": "Reports"},
     "nav_status": {"zh": "数据状态", "en": "Data status"},
     # general
     "no_data": {"zh": "所选范围内没有数据", "en": "No data for the selected range"},

@@ -1,0 +1,125 @@
+"""考核报告: the stored monthly and annual reports (pipelines/reports/store.py), newest period first, with the
+data batch each one reflects, its 数据缺失 notes, and a download for every file; earlier versions of a
+period sit in an expander with their own downloads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import i18n
+from pipelines.reports import store
+
+KINDS = ("monthly", "annual")
+MIME = {
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+MISSING = "—"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {"zh": "考核报告", "en": "Reports"},
+    "caption": {"zh": "已生成的月度报告和年度考核报告，最新期在前。每份报告注明所依据的数据批次；"
+                      "同一期重新生成后，旧版本保留在“历史版本”中。",
+                "en": "The monthly and annual assessment reports generated so far, newest period first. Each "
+                      "states the data batch it reflects; when a period is regenerated, earlier versions are "
+                      "kept under “Earlier versions”."},
+    "monthly": {"zh": "月度报告", "en": "Monthly reports"},
+    "annual": {"zh": "年度考核报告", "en": "Annual assessment reports"},
+    "none_kind": {"zh": "还没有{kind}。", "en": "No {kind} yet."},
+    "none": {"zh": "还没有生成任何报告。报告的生成方式：在项目目录运行 `make reports`（生成上月月度报告和上年度考核报告），"
+                   "或由 Dagster 定时任务自动生成——月度报告在每月第一个法定工作日生成上月报告，年度考核报告在每年"
+                   "1月第一个法定工作日生成上年度报告。报告保存在 `{root}`。",
+             "en": "No reports have been generated yet. To make them, run `make reports` in the project folder "
+                   "(last month's monthly report and last year's annual report), or let the Dagster schedules "
+                   "do it: the monthly report on the first official working day of each month, the annual "
+                   "report on the first official working day of January. Reports are stored in `{root}`."},
+    "generated_at": {"zh": "生成时间", "en": "Generated"},
+    "batch": {"zh": "数据批次", "en": "Data batch"},
+    "batch_text": {"zh": "最新导出批次 {latest}，数据截至 {as_of}，发布于 {published}",
+                   "en": "latest export batch {latest}, data as of {as_of}, published {published}"},
+    "missing_title": {"zh": "数据缺失", "en": "Missing data"},
+    "file_gone": {"zh": "文件 {name} 已不在磁盘上。", "en": "File {name} is no longer on disk."},
+    "earlier": {"zh": "历史版本（{n}）", "en": "Earlier versions ({n})"},
+    "version": {"zh": "版本", "en": "Version"},
+    "colon": {"zh": "：", "en": ": "},
+}
+
+
+def _s(key: str, lang: str, **values) -> str:
+    text = i18n.lookup(key, lang, STRINGS)
+    return text.format(**values) if values else text
+
+
+def _batch_text(man: dict, lang: str) -> str:
+    batch = man.get("batch") or {}
+    return _s("batch_text", lang, latest=batch.get("latest_batch_date") or MISSING,
+              as_of=batch.get("as_of_date") or MISSING, published=batch.get("published_at") or MISSING)
+
+
+def _downloads(man: dict, folder: Path, key: str, lang: str) -> None:
+    files = man.get("files") or []
+    cols = st.columns(max(len(files), 4))
+    for col, f in zip(cols, files):
+        name = f["name"]
+        path = Path(f.get("path") or folder / name)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            col.warning(_s("file_gone", lang, name=name))
+            continue
+        col.download_button(name, data=data, file_name=name,
+                            mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
+                            key=f"dl-{key}-{name}", icon=":material/download:")
+
+
+def _report(kind: str, man: dict, lang: str) -> None:
+    period = man.get("period", "")
+    label = man.get("period_label") or period
+    with st.container(border=True):
+        st.markdown(f"#### {label}")
+        if man.get("title"):
+            st.caption(man["title"])
+        tz = f"（{man['timezone']}）" if lang == "zh" and man.get("timezone") else (
+            f" ({man['timezone']})" if man.get("timezone") else "")
+        c = _s("colon", lang)
+        st.markdown(
+            f"**{_s('generated_at', lang)}**{c}{man.get('generated_at') or MISSING}{tz}  \n"
+            f"**{_s('batch', lang)}**{c}{_batch_text(man, lang)}"
+        )
+        missing = man.get("missing") or []
+        if missing:
+            st.warning(f"**{_s('missing_title', lang)}**\n\n" + "\n".join(f"- {m}" for m in missing))
+        _downloads(man, Path(man.get("folder", "")), f"{kind}-{period}-{man.get('version', 'current')}", lang)
+        earlier = [v for v in store.versions(kind, period) if v.get("version") != man.get("version")]
+        if earlier:
+            with st.expander(_s("earlier", lang, n=len(earlier))):
+                for v in earlier:
+                    st.markdown(
+                        f"**{_s('version', lang)} {v.get('version') or MISSING}** · "
+                        f"{_s('generated_at', lang)}{c}{v.get('generated_at') or MISSING} · "
+                        f"{_s('batch', lang)}{c}{_batch_text(v, lang)}"
+                    )
+                    for m in v.get("missing") or []:
+                        st.caption(f"{_s('missing_title', lang)}{c}{m}")
+                    _downloads(v, Path(v["folder"]), f"{kind}-{period}-{v.get('version')}", lang)
+
+
+lang = i18n.current_language()
+st.title(_s("title", lang))
+st.caption(_s("caption", lang))
+
+reports = {kind: store.list_reports(kind) for kind in KINDS}
+if not any(reports.values()):
+    st.info(_s("none", lang, root=store.reports_root()))
+    st.stop()
+
+for kind in KINDS:
+    st.subheader(_s(kind, lang))
+    found = sorted(reports[kind], key=lambda m: str(m.get("period", "")), reverse=True)
+    if not found:
+        st.info(_s("none_kind", lang, kind=_s(kind, lang).lower()))
+        continue
+    for man in found:
+        _report(kind, man, lang)
