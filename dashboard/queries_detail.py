@@ -25,25 +25,6 @@ ON_TIME_METRICS = {  # event type -> its on-time publication metric
 
 # --- dimensions ------------------------------------------------------------------------------------
 
-def filter_options() -> dict:
-    """years, regions (code -> name, counties only), depts (code -> name) and the latest month."""
-    years = query("SELECT DISTINCT year FROM marts.fct_metric_values ORDER BY year")
-    regions = query("SELECT region_code, region_name FROM marts.dim_region WHERE NOT is_city ORDER BY region_code")
-    depts = query("SELECT dept_code, dept_name FROM marts.dim_department ORDER BY region_code, dept_code")
-    latest = query("SELECT max(period_start) AS latest FROM marts.fct_metric_values WHERE grain = 'month'")
-    value = latest.iloc[0]["latest"] if not latest.empty else None
-    return {
-        "years": [int(y) for y in years["year"]],
-        "regions": dict(zip(regions["region_code"], regions["region_name"])),
-        "depts": dict(zip(depts["dept_code"], depts["dept_name"])),
-        "latest": None if value is None or pd.isna(value) else pd.Timestamp(value).date(),
-    }
-
-
-def metric_dim() -> pd.DataFrame:
-    return query("SELECT * FROM marts.dim_metric ORDER BY sort_order")
-
-
 def department(dept_code: str) -> pd.DataFrame:
     return query(
         """SELECT d.dept_code, d.dept_name, d.dept_short_name, d.dept_level, d.region_code, d.is_member,

@@ -2,7 +2,6 @@
 county's departments."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import figures_map, queries

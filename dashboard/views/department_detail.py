@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, i18n, queries_detail
+from dashboard import i18n, page_common, queries_detail
 from dashboard.components import table_with_downloads
 from dashboard.drilldown import render_drilldown
 from dashboard.figures_publication import EVENT_LABELS, STATUS_LABELS
-from dashboard.filters import sidebar_filters
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"zh": "部门详情", "en": "Department detail"},
@@ -82,15 +81,8 @@ def s(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-if not data.is_published():
-    st.info(data.NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
-    st.stop()
-
-options = queries_detail.filter_options()
-if not options["years"]:
-    st.info("所选范围内没有数据")
-    st.stop()
-sel = sidebar_filters(options["years"], options["regions"], options["depts"], latest=options["latest"])
+page_common.require_published()
+sel = page_common.filters()
 LANG = sel.lang
 
 st.title(s("title"))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, i18n, queries_detail
+from dashboard import i18n, page_common, queries_detail
 from dashboard import figures_publication as fp
 from dashboard.components import chart_with_table, table_with_downloads
-from dashboard.filters import sidebar_filters
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"zh": "公示时效", "en": "Publication timeliness"},
@@ -74,24 +73,15 @@ def s(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-if not data.is_published():
-    st.info(data.NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))
-    st.stop()
-
-options = queries_detail.filter_options()
-if not options["years"]:
-    st.info("所选范围内没有数据")
-    st.stop()
-sel = sidebar_filters(options["years"], options["regions"], options["depts"], latest=options["latest"])
+page_common.require_published()
+sel = page_common.filters()
 LANG = sel.lang
 N = queries_detail.WARNING_WORKING_DAYS
 events = fp.EVENT_LABELS.get(LANG, fp.EVENT_LABELS["zh"])
 
 st.title(s("title"))
 st.caption(s("caption"))
-unit = (options["depts"].get(sel.dept_code) if sel.dept_code else
-        options["regions"].get(sel.region_code) if sel.region_code else s("whole_city"))
-st.caption(s("unit", unit=unit))
+st.caption(s("unit", unit=page_common.unit_label(sel, LANG)))
 
 # --- as-of and the warning counts -----------------------------------------------------------------
 as_of = queries_detail.as_of_date()
