@@ -122,8 +122,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "joint_shares": {"zh": "联合抽查占比", "en": "Joint inspection share"},
     "temporary_shares": {"zh": "临时任务占比", "en": "Temporary task share"},
     "visits_saved_title": {"zh": "每户次检查事项数（进一次门查多项事）", "en": "Item checks per visit"},
-    "joint_pairs_pending": {"zh": "谁与谁发起联合抽查（发起部门 × 参与部门）：即将提供。",
-                            "en": "Who initiates joint tasks with whom: coming soon."},
+    "joint_pairs": {"zh": "谁与谁联合抽查（发起部门 × 配合部门，本年度任务数）",
+                    "en": "Who inspects jointly with whom (lead x participating department, tasks this year)"},
+    "joint_lead": {"zh": "发起部门", "en": "Lead department"},
+    "joint_partner": {"zh": "配合部门", "en": "Participating department"},
+    "joint_tasks_n": {"zh": "联合任务数", "en": "Joint tasks"},
     "dept_table": {"zh": "部门明细", "en": "Department detail"},
     # sampling and credit
     "page_sampling": {"zh": "抽查与信用", "en": "Sampling and credit"},

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, queries
 from dashboard.figures_metrics import fmt_value
-from dashboard.filters import Selection, sidebar_filters
+from dashboard.filters import CITY_CODE, Selection, sidebar_filters
 from dashboard.i18n import period_label, t
 
 
@@ -119,3 +119,17 @@ def value_table(df: pd.DataFrame, lang: str, *, unit_column: str | None = "unit_
                    "denominator": t("denominator", lang), "target_text": t("target", lang),
                    "met_text": t("target_met", lang)})
     return out, labels
+
+
+def drilldown(sel: Selection, *, metric_codes: list[str] | None = None, key: str) -> None:
+    """The records behind a metric cell of the selected unit (department, else county, else city)."""
+    from dashboard.drilldown import render_drilldown  # imports queries_detail, used only here
+
+    if sel.dept_code:
+        scope, unit = "department", sel.dept_code
+    elif sel.region_code:
+        scope, unit = "region", sel.region_code
+    else:
+        scope, unit = "city", CITY_CODE
+    render_drilldown(scope, unit, sel.grain, sel.year, sel.period_start, sel.period_end,
+                     metric_codes=metric_codes, key=key)

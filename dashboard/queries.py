@@ -270,3 +270,17 @@ def unit_score(year: int, scope: str, code: str) -> pd.DataFrame:
         """,
         (scope, code, year),
     )
+
+
+def joint_partners(year: int, region_code: str | None, dept_code: str | None) -> pd.DataFrame:
+    """Who runs joint tasks with whom in `year`: lead x partner department with their task count,
+    for the lead departments of the chosen county / department (the whole city when neither)."""
+    return query(
+        "SELECT p.lead_dept_code, lead.dept_name AS lead_dept_name, p.partner_dept_code, "
+        "coalesce(partner.dept_name, p.partner_dept_name) AS partner_dept_name, p.joint_tasks "
+        "FROM marts.mart_joint__partners AS p "
+        "LEFT JOIN marts.dim_department AS lead ON p.lead_dept_code = lead.dept_code "
+        "LEFT JOIN marts.dim_department AS partner ON p.partner_dept_code = partner.dept_code "
+        "WHERE p.year = ? AND (? IS NULL OR p.lead_region_code = ?) AND (? IS NULL OR p.lead_dept_code = ?) "
+        "ORDER BY p.joint_tasks DESC, p.lead_dept_code, partner_dept_name",
+        (year, region_code, region_code, dept_code, dept_code))

@@ -180,5 +180,13 @@ def make_assessment_serving(path: Path) -> Path:
              TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, NULL)
         ) AS t(dept_code, dept_name, region_code, year, basis, as_of_date, has_item_list, has_object_register,
                has_inspector_register, has_plan_filed_in_time, has_plan_approval, is_complete, missing_components);
+        CREATE TABLE marts.mart_joint__partners AS SELECT * FROM (VALUES
+            (2023, '210400-SCJG', '210400', '210402-JYJ', '新抚区教育局', 3),
+            (2023, '210403-ZJJ', '210403', NULL, '某未识别部门', 1),
+            (2022, '210400-SCJG', '210400', '210403-ZJJ', '东洲区住建局', 2)
+        ) AS t(year, lead_dept_code, lead_region_code, partner_dept_code, partner_dept_name, joint_tasks);
+        CREATE TABLE marts.fct_metric_records (metric_code VARCHAR, dept_code VARCHAR, region_code VARCHAR,
+            year INTEGER, period_date DATE, record_kind VARCHAR, record_key VARCHAR, task_id VARCHAR,
+            uscc VARCHAR, record_date DATE, detail VARCHAR, in_numerator BOOLEAN, in_denominator BOOLEAN);
         """)
     return path

@@ -188,7 +188,9 @@ def test_joint_temporary_shows_shares_visits_saved_and_filters(serving):
     assert shown["进一次门查多项事（每户次检查事项数）"] == "3.00"
     assert shown["临时任务占比（按数量）"] == "10.0%"
     assert shown["临时任务占比（按规模）"] == "10.0%"
-    assert "即将提供" in texts(at)
+    pairs = frame_with(at, "发起部门", "配合部门", "联合任务数")
+    assert sorted(zip(pairs["发起部门"], pairs["配合部门"], pairs["联合任务数"])) == [
+        ("抚顺市东洲区住房和城乡建设局", "某未识别部门", 1), ("抚顺市市场监督管理局", "抚顺市新抚区教育局", 3)]
     at.selectbox(key="filter_year").select(2022)
     rerun(at)
     assert metrics(at)["进一次门查多项事（每户次检查事项数）"] == "2.50"

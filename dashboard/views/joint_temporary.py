@@ -9,7 +9,7 @@ from dashboard import figures_metrics as fm
 from dashboard import queries
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (filters, metric_card, metric_names, period_text, prefer_grain, require_published,
+from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain, require_published,
                                    unit_label, value_table, with_labels)
 
 JOINT = ("joint_task_share_tasks", "joint_visit_share")
@@ -90,4 +90,15 @@ else:
     table, labels = value_table(depts, lang)
     table_with_downloads(table, labels, file_name="联合与临时_部门明细", key="joint_depts")
 
-st.info(t("joint_pairs_pending"))
+# --- 谁与谁联合 ----------------------------------------------------------------------------------------
+st.subheader(t("joint_pairs"))
+pairs = queries.joint_partners(sel.year, sel.region_code, sel.dept_code)
+if pairs.empty:
+    st.info(t("no_data"))
+else:
+    table_with_downloads(
+        pairs[["lead_dept_name", "partner_dept_name", "joint_tasks"]],
+        {"lead_dept_name": t("joint_lead"), "partner_dept_name": t("joint_partner"), "joint_tasks": t("joint_tasks_n")},
+        file_name="联合抽查_发起与配合部门", key="joint_pairs")
+
+drilldown(sel, metric_codes=list(ALL_METRICS), key="joint_drill")

@@ -12,7 +12,7 @@ from dashboard import queries
 from dashboard.filters import Selection
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (filters, metric_card, metric_names, period_text, prefer_grain,
+from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
                                    require_published, unit_label, value_table, with_labels)
 
 st.title(t("page_overview"))
@@ -154,3 +154,6 @@ else:
          "weakest": t("weakest_parts")},
         file_name="拟通报名单", key="overview_circular",
     )
+
+# --- 审计线索 ----------------------------------------------------------------------------------------
+drilldown(sel, key="overview_drill")

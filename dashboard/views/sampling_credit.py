@@ -9,7 +9,7 @@ from dashboard import figures_metrics as fm
 from dashboard import queries
 from dashboard.components import chart_with_table
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (filters, metric_card, metric_names, period_text, prefer_grain, require_published,
+from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain, require_published,
                                    unit_label, value_table, with_labels)
 
 CLASSES = {"sampling_ratio_a": "A", "sampling_ratio_b": "B", "sampling_ratio_c": "C", "sampling_ratio_d": "D"}
@@ -100,3 +100,6 @@ chart_with_table(
     fm.grouped_bars(frame, title=t("coverage_participation"), lang=lang) if not frame.empty else None,
     table, labels, file_name="事项覆盖与人员参与", key="annual_units",
 )
+
+drilldown(sel, metric_codes=list(HEAD) + ["sampling_ratio_a", "sampling_ratio_b", "sampling_ratio_c", "sampling_ratio_d"],
+          key="sampling_drill")
