@@ -124,6 +124,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "visits_saved_title": {"zh": "每户次检查事项数（进一次门查多项事）", "en": "Item checks per visit"},
     "joint_pairs": {"zh": "谁与谁联合抽查（发起部门 × 配合部门，本年度任务数）",
                     "en": "Who inspects jointly with whom (lead x participating department, tasks this year)"},
+    "units_ranked": {"zh": "参评单位数", "en": "Units ranked"},
     "joint_lead": {"zh": "发起部门", "en": "Lead department"},
     "joint_partner": {"zh": "配合部门", "en": "Participating department"},
     "joint_tasks_n": {"zh": "联合任务数", "en": "Joint tasks"},

@@ -122,8 +122,8 @@ st.subheader(t("county_ranking"))
 ranking = queries.region_scores(sel.year)
 chart_with_table(
     fm.score_ranking_bar(ranking, lang=lang) if not ranking.empty else None,
-    ranking,
-    {"score_rank": t("rank"), "unit_name": t("county"), "score": t("score"), "units_ranked": "参评单位数",
+    ranking.assign(score=ranking["score"].astype(float).round(1)) if not ranking.empty else ranking,
+    {"score_rank": t("rank"), "unit_name": t("county"), "score": t("score"), "units_ranked": t("units_ranked"),
      "named_in_circular": t("circular")},
     file_name="县区考核排名", key="overview_ranking",
 )
@@ -147,6 +147,7 @@ else:
         weakest=[weakest.get(u, "—") for u in flagged["unit_code"]],
         kind=[t("scope_department") if s == "department" else t("scope_region") for s in flagged["scope"]],
         rank_text=[f"{int(r)} / {int(n)}" for r, n in zip(flagged["score_rank"], flagged["units_ranked"])],
+        score=flagged["score"].astype(float).round(1),
     )
     table_with_downloads(
         flagged,
