@@ -27,7 +27,7 @@ from dashboard.components import table_with_downloads
 from dashboard.data import query
 
 RECORD_LIMIT = 5000  # rows listed (and downloaded); the counts always cover every record
-NOT_LISTED = ("item_coverage", "inspector_participation", "mechanism_coverage", "mechanism_coverage_milestone",
+NOT_LISTED = ("mechanism_coverage", "mechanism_coverage_milestone",
               "visits_saved")
 REGISTER_DENOMINATOR = ("sampling_ratio", "sampling_ratio_a", "sampling_ratio_b", "sampling_ratio_c",
                         "sampling_ratio_d")
@@ -163,7 +163,9 @@ def render_drilldown(scope: str, unit_code: str, grain: str, year: int, period_s
     names = {c: (n if isinstance(n, str) and n else c) for c, n in zip(cells["metric_code"], cells[name_col])}
     options = list(names)
     listed = [c for c in options if c not in NOT_LISTED]
-    first = listed[0] if listed else options[0]
+    annual = set(cells.loc[cells["annual_only"].astype(bool), "metric_code"]) if "annual_only" in cells else set()
+    # default: the first metric with records of the selected period itself, else any listed one
+    first = ([c for c in listed if c not in annual] or listed or options)[0]
     index = options.index(default_metric if default_metric in options else first)
     metric = st.selectbox(_s("pick", lang), options, index=index, format_func=names.get, key=f"{key}_metric")
     cell = cells[cells["metric_code"] == metric].iloc[0]

@@ -5,8 +5,8 @@
 -- a cell = distinct record_key with in_numerator, the denominator = distinct record_key with
 -- in_denominator; tests/metric_records_reproduce_metric_values.sql holds this against
 -- fct_metric_values. Not listed: the register behind the sampling-ratio denominators (objects on the
--- register on 1 January, int_object__register_at_year_start), items (item_coverage), inspectors
--- (inspector_participation) and mechanisms (mart_metric__mechanism_coverage_detail), visits_saved.
+-- register on 1 January, int_object__register_at_year_start), mechanisms (mart_metric__mechanism_
+-- coverage_detail) and visits_saved (a sum of item checks, not a count of records).
 {%- set event_types = ['plan', 'task', 'draw_list', 'result', 'decision'] %}
 {%- set classes = var('credit_classes') %}
 with
@@ -220,6 +220,46 @@ result_records as (
 
 ),
 
+item_records as (
+
+    select
+        'item_coverage' as metric_code,
+        dept_code,
+        region_code,
+        year,
+        cast(null as date) as period_date,
+        'item' as record_kind,
+        item_code as record_key,
+        cast(null as string) as task_id,
+        cast(null as string) as uscc,
+        cast(null as date) as record_date,
+        cast(null as string) as detail,
+        is_used as in_numerator,
+        true as in_denominator
+    from {{ ref('int_item__coverage_records') }}
+
+),
+
+inspector_records as (
+
+    select
+        'inspector_participation' as metric_code,
+        dept_code,
+        region_code,
+        year,
+        cast(null as date) as period_date,
+        'inspector' as record_kind,
+        inspector_id as record_key,
+        cast(null as string) as task_id,
+        cast(null as string) as uscc,
+        cast(null as date) as record_date,
+        cast(null as string) as detail,
+        is_matched as in_numerator,
+        true as in_denominator
+    from {{ ref('int_inspector__participation_records') }}
+
+),
+
 obligation_records as (
 
     select
@@ -267,6 +307,10 @@ unioned as (
     select * from visit_records
     union all
     select * from result_records
+    union all
+    select * from item_records
+    union all
+    select * from inspector_records
     union all
     select * from obligation_records
 
