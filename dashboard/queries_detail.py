@@ -212,10 +212,38 @@ def warning_obligations(region_code: str | None, dept_code: str | None) -> pd.Da
     where, params = _obligation_filter(None, region_code, dept_code)
     return query(
         f"""SELECT warning, event_type, dept_name, dept_code, region_code, task_id, task_name, record_id,
-                   event_date, deadline_date, working_days_left, as_of_date
+                   event_date, deadline_date, working_days_left, as_of_date, obligation_key
             FROM marts.mart_early_warning__obligations WHERE {where}
             ORDER BY working_days_left, deadline_date, obligation_key""",
         tuple(params),
+    )
+
+
+def warning_obligations_on(on: date, region_code: str | None, dept_code: str | None) -> pd.DataFrame:
+    """The early warning as of another date `on` (not after the data's as-of date): obligations whose
+    clock had started and that were still unpublished on `on`, overdue or due within N official
+    working days; working_days_left counted as in mart_early_warning__obligations (deadline's
+    working-day number minus `on`'s, a rest day counting from the next working day). A test holds it
+    equal to the mart on the data's own as-of date."""
+    where, params = _obligation_filter(None, region_code, dept_code)
+    return query(
+        f"""WITH pending AS (
+                SELECT o.*, o.deadline_working_day_seq - c.working_day_seq
+                           - CASE WHEN c.is_working_day THEN 0 ELSE 1 END AS working_days_left,
+                       CAST(? AS DATE) AS as_of
+                FROM marts.mart_publication__obligations AS o
+                JOIN marts.dim_calendar AS c ON c.calendar_date = CAST(? AS DATE)
+                WHERE o.status IN ('on_time', 'late', 'overdue_unpublished', 'not_yet_due')
+                  AND o.event_date <= CAST(? AS DATE)
+                  AND (o.published_date IS NULL OR o.published_date > CAST(? AS DATE))
+                  AND {where})
+            SELECT CASE WHEN deadline_date < as_of THEN 'overdue' ELSE 'due_soon' END AS warning,
+                   event_type, dept_name, dept_code, region_code, task_id, task_name, record_id,
+                   event_date, deadline_date, working_days_left, as_of AS as_of_date, obligation_key
+            FROM pending
+            WHERE deadline_date < as_of OR working_days_left <= ?
+            ORDER BY working_days_left, deadline_date, obligation_key""",
+        (on, on, on, on, *params, WARNING_WORKING_DAYS),
     )
 
 

@@ -8,6 +8,7 @@ import csv
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import duckdb
 import pytest
@@ -182,3 +183,20 @@ def test_every_dashboard_page_works_in_a_real_browser(run):
             with page.expect_download() as download:
                 page.get_by_role("button", name="下载 Excel").first.click()
             assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_early_warning_on_another_date_agrees_with_the_mart_on_the_data_date(run, monkeypatch):
+    """The dashboard's warning for a chosen date, computed on the data's own as-of date, lists exactly
+    the obligations of mart_early_warning__obligations with the same working days left."""
+    serving = run["root"] / "serving" / "warehouse.duckdb"
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(serving))
+    from dashboard import queries_detail
+
+    as_of = queries_detail.as_of_date()
+    mart = queries_detail.warning_obligations(None, None)
+    computed = queries_detail.warning_obligations_on(as_of, None, None)
+    key = ["obligation_key", "warning", "working_days_left"]
+    assert len(mart) > 0
+    assert sorted(map(tuple, computed[key].values.tolist())) == sorted(map(tuple, mart[key].values.tolist()))
+    earlier = queries_detail.warning_obligations_on(as_of - timedelta(days=30), None, None)
+    assert len(earlier) > 0

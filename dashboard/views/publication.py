@@ -14,6 +14,9 @@ STRINGS: dict[str, dict[str, str]] = {
                 "en": "Whether plans, tasks, drawn lists, results and decisions were published by the deadline; how "
                       "late; the effect of long holidays; and the early warning."},
     "as_of": {"zh": "数据截至", "en": "Data as of"},
+    "warning_on": {"zh": "预警基准日", "en": "Warning as of"},
+    "warning_on_help": {"zh": "默认为数据截至日；选更早的日期可查看当时待公示、即将到期和已逾期的事项。",
+                        "en": "Defaults to the data's as-of date; an earlier date shows what was pending then."},
     "horizon": {"zh": "预警期（工作日）", "en": "Warning horizon (working days)"},
     "horizon_value": {"zh": "{n} 个工作日", "en": "{n} working days"},
     "overdue_n": {"zh": "已逾期未公示", "en": "Overdue, unpublished"},
@@ -37,8 +40,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "warning_overdue": {"zh": "已逾期仍未公示的事项", "en": "Overdue and not yet published"},
     "warning_soon": {"zh": "{n} 个工作日内到期、尚未公示的事项", "en": "Due within {n} working days, not yet published"},
     "warning_tasks": {"zh": "{n} 个工作日内结束、仍有未检查对象的任务", "en": "Tasks ending within {n} working days with uninspected objects"},
-    "warning_caption": {"zh": "按截至 {as_of} 的数据计算（官方工作日历计算，另选日期不在本页）。责任部门即公示义务所属部门。",
-                        "en": "Computed on the data as of {as_of} (official working-day calendar)."},
+    "warning_caption": {"zh": "预警基准日 {as_of}，按官方工作日历计算。责任部门即公示义务所属部门。临期任务按数据截至日计算。",
+                        "en": "Warning as of {as_of}, official working-day calendar. The owner is the department the obligation belongs to. Tasks ending soon: as of the data date."},
     "none": {"zh": "没有此类事项。", "en": "Nothing."},
     "col_event": {"zh": "事项类型", "en": "Event type"},
     "col_period": {"zh": "期间", "en": "Period"},
@@ -84,10 +87,17 @@ st.caption(s("caption"))
 st.caption(s("unit", unit=page_common.unit_label(sel, LANG)))
 
 # --- as-of and the warning counts -----------------------------------------------------------------
-as_of = queries_detail.as_of_date()
-warnings = queries_detail.warning_obligations(sel.region_code, sel.dept_code)
+data_as_of = queries_detail.as_of_date()
+# the warning as of an earlier date: what was pending then (publications after it were not yet made)
+as_of = st.date_input(s("warning_on"), value=data_as_of, max_value=data_as_of, key="warning_on",
+                      help=s("warning_on_help")) if data_as_of else None
+if as_of is None or as_of == data_as_of:
+    as_of = data_as_of
+    warnings = queries_detail.warning_obligations(sel.region_code, sel.dept_code)
+else:
+    warnings = queries_detail.warning_obligations_on(as_of, sel.region_code, sel.dept_code)
 c_asof, c_n, c_over, c_soon = st.columns(4)
-c_asof.metric(s("as_of"), as_of.isoformat() if as_of else "—")
+c_asof.metric(s("as_of"), data_as_of.isoformat() if data_as_of else "—")
 c_n.metric(s("horizon"), str(N))
 c_over.metric(s("overdue_n"), f"{int((warnings['warning'] == 'overdue').sum()):,}")
 c_soon.metric(s("due_soon_n", n=N), f"{int((warnings['warning'] == 'due_soon').sum()):,}")

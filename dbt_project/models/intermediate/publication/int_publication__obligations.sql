@@ -226,17 +226,44 @@ obligations as (
 
 ),
 
+-- statuses are judged as of the as-of date: a publication dated after it had not happened yet then
+-- (rebuilding with an earlier as_of_date shows what was pending on that day)
+known as (
+
+    select
+        obligations.event_type,
+        obligations.record_id,
+        obligations.task_id,
+        obligations.dept_name,
+        obligations.dept_name_key,
+        obligations.is_temporary_task,
+        obligations.event_basis,
+        obligations.event_date,
+        obligations.clock_type,
+        case
+            when as_of.as_of_date is null or obligations.published_date <= as_of.as_of_date
+                then obligations.published_date
+        end as published_date,
+        obligations.is_not_required,
+        obligations.exempt_reason,
+        obligations.list_draws,
+        obligations.list_draws_published
+    from obligations
+    cross join as_of
+
+),
+
 clocked as (
 
     select
-        obligations.*,
+        known.*,
         deadlines.working_days,
         event_day.working_day_seq + deadlines.working_days as deadline_seq
-    from obligations
+    from known
     left join deadlines
-        on obligations.clock_type = deadlines.event_type
+        on known.clock_type = deadlines.event_type
     left join calendar as event_day
-        on obligations.event_date = event_day.calendar_date
+        on known.event_date = event_day.calendar_date
 
 ),
 
