@@ -52,7 +52,7 @@ pipeline: simulate dbt-manifest
 serve: setup
 	@echo "dashboard: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(BIN)/streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) \
-	  --server.headless true --browser.gatherUsageStats false
+	  --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
 
 run: pipeline reports serve
 

@@ -252,3 +252,23 @@ def score_trend(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) 
         ))
     fig.update_xaxes(dtick=1)
     return _layout(fig, title, 400)
+
+
+def score_change(scores: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per unit: its score in its first assessed year and in `year`, and the change (points), most
+    improved first. `scores`: unit_name, year, score (mart_assessment__scores, scope region)."""
+    columns = ["unit_name", "first_year", "first_score", "score", "change"]
+    upto = scores.loc[scores["year"] <= year].dropna(subset=["score"])
+    if upto.empty:
+        return pd.DataFrame(columns=columns)
+    upto = upto.sort_values(["unit_name", "year"])
+    first = upto.groupby("unit_name", sort=False).first()
+    now = upto.loc[upto["year"] == year].set_index("unit_name")["score"]
+    out = pd.DataFrame({
+        "unit_name": now.index,
+        "first_year": first.loc[now.index, "year"].astype(int).to_numpy(),
+        "first_score": first.loc[now.index, "score"].astype(float).round(1).to_numpy(),
+        "score": now.astype(float).round(1).to_numpy(),
+    })
+    out["change"] = (out["score"] - out["first_score"]).round(1)
+    return out.sort_values(["change", "unit_name"], ascending=[False, True]).reset_index(drop=True)[columns]

@@ -96,3 +96,19 @@ def test_prefer_grain_falls_back_to_the_year_for_annual_only_metrics():
     out = prefer_grain(df, "quarter")
     assert out[["metric_code", "grain", "annual_only"]].values.tolist() == [["a", "quarter", False],
                                                                             ["b", "year", True]]
+
+
+def test_score_change_ranks_the_most_improved_first():
+    from dashboard.figures_metrics import score_change
+
+    scores = pd.DataFrame({
+        "unit_name": ["甲", "甲", "甲", "乙", "乙", "丙"],
+        "year": [2020, 2021, 2022, 2020, 2022, 2021],
+        "score": [60.0, 70.0, 80.04, 90.0, 85.0, 50.0],
+    })
+    got = score_change(scores, 2022)
+    assert got.to_dict("records") == [
+        {"unit_name": "甲", "first_year": 2020, "first_score": 60.0, "score": 80.0, "change": 20.0},
+        {"unit_name": "乙", "first_year": 2020, "first_score": 90.0, "score": 85.0, "change": -5.0},
+    ]  # 丙 has no 2022 score: not compared
+    assert score_change(scores, 2019).empty

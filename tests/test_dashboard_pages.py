@@ -168,6 +168,8 @@ def test_county_progress_compares_counties_on_the_chosen_metric(serving):
 
 def test_county_progress_trend_and_one_county(serving):
     at = run("county_progress.py")
+    # 东洲区 210403: 70.5 (2022) -> 93.0 (2023) is the most improved; the fixture names it in words
+    assert any("进步最大：东洲区（2022年至2023年 +22.5 分）" in c.value for c in at.caption)
     trend = trend_table(at)
     assert set(trend["年度"]) == {"2022", "2023"}
     at.selectbox(key="filter_region").select("210403")

@@ -75,6 +75,18 @@ chart_with_table(
 scores = queries.region_score_trend()
 if sel.region_code and not scores.empty:
     scores = scores.loc[scores["region_code"].isin([sel.region_code])]
+st.subheader(t("score_change"))
+change = fm.score_change(scores, sel.year)
+if change.empty:
+    st.info(t("no_data"))
+else:
+    best = change.iloc[0]
+    st.caption(t("score_change_best", unit=best["unit_name"], change=f"{best['change']:+.1f}",
+                 first_year=int(best["first_year"]), year=sel.year))
+    table_with_downloads(
+        change, {"unit_name": t("county"), "first_year": t("first_year"), "first_score": t("first_score"),
+                 "score": t("score"), "change": t("change_points")},
+        file_name="县区得分变化", key="county_score_change")
 with st.expander(t("score_trend")):
     chart_with_table(
         fm.score_trend(scores, lang=lang) if not scores.empty else None,
