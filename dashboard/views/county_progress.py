@@ -8,7 +8,7 @@ from dashboard import figures_map, queries
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (filters, metric_names, period_text, require_published, value_table,
+from dashboard.page_common import (drilldown, filters, metric_names, period_text, require_published, value_table,
                                    with_labels)
 
 # light end still clearly coloured, so the lowest county never looks like the grey 无数据
@@ -106,3 +106,5 @@ else:
     table, labels = value_table(depts, lang)
     table_with_downloads(table, labels, file_name=f"县区部门_{metric}", key="county_depts",
                          percent=[t("target")])
+
+drilldown(sel, key="county_drill")
