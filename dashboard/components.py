@@ -223,7 +223,10 @@ def display_config(df: pd.DataFrame, percent: Iterable[str] = ()) -> dict:
         if name in rates:
             config[name] = st.column_config.NumberColumn(format="percent")
         elif _column_kind(name, df[name], set()) == "int":
-            config[name] = st.column_config.NumberColumn(format="localized")
+            # wide enough for the largest value: the grid sizes columns on the first rows only
+            largest = df[name].abs().max()
+            digits = len(f"{int(largest):,}") if pd.notna(largest) else 1
+            config[name] = st.column_config.NumberColumn(format="localized", width=max(60, 10 * digits + 30))
     return config
 
 
