@@ -1,9 +1,13 @@
 """The report content model shared by every renderer."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Column kinds: how a renderer formats a column. "rate" cells that are None/NaN print 不适用.
 TEXT, INT, RATE, NUM, DATE, BOOL = "text", "int", "rate", "num", "date", "bool"
@@ -34,7 +38,16 @@ class Batch:
     def label(self) -> str:
         if not self.run_id:
             return "发布记录缺失（meta.publish_log 无记录）"
-        return f"数据批次截至 {self.latest_batch_date}（发布于 {self.published_at}，运行 {self.run_id[:8]}）"
+        return f"数据批次截至 {self.latest_batch_date}（发布于 {self.published_at_shanghai()}，运行 {self.run_id[:8]}）"
+
+    def published_at_shanghai(self) -> str:
+        """meta.publish_log.published_at is the publishing machine's local time without a zone; reports
+        print every time in Asia/Shanghai, like their generation time."""
+        try:
+            local = dt.datetime.fromisoformat(str(self.published_at))
+        except ValueError:
+            return str(self.published_at)
+        return local.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass
