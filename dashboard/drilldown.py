@@ -71,9 +71,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def _s(key: str, lang: str, **values) -> str:
-    text = i18n.lookup(key, lang, STRINGS)
-    return text.format(**values) if values else text
+_s = i18n.translator(STRINGS)
 
 
 def _where(metric_code: str, scope: str, unit_code: str, grain: str, year: int,

@@ -130,6 +130,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "first_year": {"zh": "首个考核年度", "en": "First year"},
     "first_score": {"zh": "首年得分", "en": "First score"},
     "change_points": {"zh": "变化（分）", "en": "Change (points)"},
+    # task lists (部门详情, 公示时效)
+    "col_start": {"zh": "开始日期", "en": "Start"},
+    "col_end": {"zh": "结束日期", "en": "End"},
+    "col_days_left": {"zh": "剩余工作日", "en": "Working days left"},
+    "col_drawn": {"zh": "抽取对象数", "en": "Objects drawn"},
+    "col_inspected": {"zh": "已检查", "en": "Inspected"},
+    "col_uninspected": {"zh": "未检查", "en": "Uninspected"},
     "units_ranked": {"zh": "参评单位数", "en": "Units ranked"},
     "joint_lead": {"zh": "发起部门", "en": "Lead department"},
     "joint_partner": {"zh": "配合部门", "en": "Participating department"},
@@ -186,6 +193,18 @@ def lookup(key: str, lang: str, strings: Mapping[str, Mapping[str, str]] = STRIN
         return key
     text = entry.get(normalise_language(lang)) or entry.get(DEFAULT_LANG)
     return text if isinstance(text, str) else key
+
+
+def translator(strings: Mapping[str, Mapping[str, str]]):
+    """A page's own lookup: `s(key, lang=None, **values)` finds `key` in the page's `strings`, else in
+    the shared STRINGS, in `lang` (default: the current language), and fills in `values`."""
+    def s(key: str, lang: str | None = None, **values: object) -> str:
+        text = lookup(key, lang or current_language(), strings if key in strings else STRINGS)
+        try:
+            return text.format(**values) if values else text
+        except (KeyError, IndexError, ValueError):
+            return text
+    return s
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:

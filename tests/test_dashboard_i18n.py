@@ -26,3 +26,14 @@ def test_every_string_has_chinese_and_language_values_normalise():
     assert [i18n.normalise_language(v) for v in ("en", ["zh", "en"], "xx", None, 3, "zh_CN")] == \
         ["en", "en", "zh", "zh", "zh", "zh"]
     assert i18n.period_label("month", 7, "zh") == "7月" and i18n.period_label("month", 7, "en") == "Jul"
+
+
+def test_translator_prefers_page_strings_then_shared_ones_and_never_raises():
+    from dashboard.i18n import translator
+
+    s = translator({"title": {"zh": "标题 {n}", "en": "Title {n}"}})
+    assert s("title", "en", n=3) == "Title 3"
+    assert s("title", "zh", n=3) == "标题 3"
+    assert s("col_start", "en") == "Start"  # from the shared STRINGS
+    assert s("title", "en") == "Title {n}"  # a missing value leaves the placeholder, no error
+    assert s("no_such_key", "zh") == "no_such_key"

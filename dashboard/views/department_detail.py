@@ -65,20 +65,12 @@ STRINGS: dict[str, dict[str, str]] = {
                          "en": "Tasks with drawn objects without a result by the task end date (task completion "
                                "records in the denominator, not the numerator)"},
     "no_tasks": {"zh": "没有此类任务。", "en": "No such tasks."},
-    "col_start": {"zh": "开始日期", "en": "Start"},
-    "col_end": {"zh": "结束日期", "en": "End"},
-    "col_days_left": {"zh": "剩余工作日", "en": "Working days left"},
-    "col_drawn": {"zh": "抽取对象数", "en": "Objects drawn"},
-    "col_inspected": {"zh": "已检查", "en": "Inspected"},
-    "col_uninspected": {"zh": "未检查", "en": "Uninspected"},
     "col_not_completed": {"zh": "未完成对象数", "en": "Objects not completed"},
     "col_first": {"zh": "首个统计日期", "en": "First period date"},
 }
 
 
-def s(key: str, **values) -> str:
-    text = i18n.lookup(key, LANG, STRINGS)
-    return text.format(**values) if values else text
+s = i18n.translator(STRINGS)
 
 
 page_common.require_published()

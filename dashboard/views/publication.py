@@ -63,17 +63,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_event_date": {"zh": "事项日期", "en": "Event date"},
     "col_deadline": {"zh": "公示期限", "en": "Deadline"},
     "col_days_left": {"zh": "剩余工作日（负数为已逾期）", "en": "Working days left (negative: overdue)"},
-    "col_start": {"zh": "开始日期", "en": "Start"},
-    "col_end": {"zh": "结束日期", "en": "End"},
-    "col_drawn": {"zh": "抽取对象数", "en": "Drawn"},
-    "col_inspected": {"zh": "已检查", "en": "Inspected"},
-    "col_uninspected": {"zh": "未检查", "en": "Uninspected"},
 }
 
 
-def s(key: str, **values) -> str:
-    text = i18n.lookup(key, LANG, STRINGS)
-    return text.format(**values) if values else text
+s = i18n.translator(STRINGS)
 
 
 page_common.require_published()
