@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, queries
+from dashboard.drilldown import render_drilldown
 from dashboard.figures_metrics import fmt_value
 from dashboard.filters import CITY_CODE, Selection, sidebar_filters
 from dashboard.i18n import period_label, t
@@ -123,8 +124,6 @@ def value_table(df: pd.DataFrame, lang: str, *, unit_column: str | None = "unit_
 
 def drilldown(sel: Selection, *, metric_codes: list[str] | None = None, key: str) -> None:
     """The records behind a metric cell of the selected unit (department, else county, else city)."""
-    from dashboard.drilldown import render_drilldown  # imports queries_detail, used only here
-
     if sel.dept_code:
         scope, unit = "department", sel.dept_code
     elif sel.region_code:

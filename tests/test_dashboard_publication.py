@@ -6,37 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figures_publication as fp
-from tests.test_dashboard_detail import D1, D2, make_serving
+from tests.test_dashboard_detail import D1, D2, fresh_cache, serving  # noqa: F401 (fixtures)
+from tests.test_dashboard_detail import run_page as run_detail_page
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(REPO_ROOT / "dashboard" / "views" / "publication.py")
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def serving(tmp_path, monkeypatch) -> Path:
-    path = make_serving(tmp_path / "serving" / "warehouse.duckdb")
-    monkeypatch.setenv("SSSG_SERVING_PATH", str(path))
-    return path
-
-
 def run_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_detail_page(PAGE, **params)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
