@@ -200,3 +200,62 @@ def test_the_early_warning_on_another_date_agrees_with_the_mart_on_the_data_date
     assert sorted(map(tuple, computed[key].values.tolist())) == sorted(map(tuple, mart[key].values.tolist()))
     earlier = queries_detail.warning_obligations_on(as_of - timedelta(days=30), None, None)
     assert len(earlier) > 0
+
+
+def test_every_report_figure_equals_its_mart_on_the_simulated_data(run, tmp_path):
+    """The reports for the last complete year and month, read back from their XLSX, against the marts."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from pipelines.reports.generate import generate
+
+    serving = run["root"] / "serving" / "warehouse.duckdb"
+    annual = generate("annual", "2021", serving=serving, root=tmp_path, charts=False)
+    monthly = generate("monthly", "2021-12", serving=serving, root=tmp_path, charts=False)
+    assert annual["missing"] == [] and monthly["missing"] == []
+
+    def sheet(man, name):
+        path = next(f["path"] for f in man["files"] if f["name"].endswith(".xlsx"))
+        rows = list(openpyxl.load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
+        end = next((i for i, r in enumerate(rows) if all(v is None for v in r)), len(rows))  # a note follows
+        return [dict(zip(rows[0], r)) for r in rows[1:end]]
+
+    def rate(v):
+        return None if v == "不适用" else pytest.approx(v)
+
+    with duckdb.connect(str(serving), read_only=True) as con:
+        def city(grain, start):
+            return {m: (n, d, r) for m, n, d, r in con.execute(
+                "SELECT metric_code, numerator, denominator, rate FROM marts.fct_metric_values "
+                "WHERE scope = 'city' AND grain = ? AND period_start = ?", [grain, start]).fetchall()}
+
+        for name, man, grain, start in (("全市年度指标", annual, "year", "2021-01-01"),
+                                        ("全市本年指标", monthly, "year", "2021-01-01"),
+                                        ("全市本月指标", monthly, "month", "2021-12-01")):
+            mart = city(grain, start)
+            got = {r["指标代码"]: (r["分子"], r["分母"], r["数值"]) for r in sheet(man, name)}
+            assert set(got) == set(mart), name
+            for code, (n, d, r) in got.items():
+                assert (n, d) == mart[code][:2] and rate(r) == mart[code][2], (name, code)
+
+        scores = {(s, u): (sc, rk) for s, u, sc, rk in con.execute(
+            "SELECT scope, unit_code, score, score_rank FROM marts.mart_assessment__scores WHERE year = 2021"
+        ).fetchall()}
+        got = {(scope, r["单位代码"]): (pytest.approx(r["得分"]), r["名次"])
+               for scope, name in (("region", "县区得分排名"), ("department", "部门得分排名"))
+               for r in sheet(annual, name)}
+        assert got == scores
+
+        parts = {(u, m): p for u, m, p in con.execute(
+            "SELECT unit_code, metric_code, points FROM marts.mart_assessment__score_parts WHERE year = 2021"
+        ).fetchall()}
+        names = dict(con.execute("SELECT name_zh, metric_code FROM marts.dim_metric").fetchall())
+        got = {(r["单位代码"], names[r["指标"]]): r["得分"] for r in sheet(annual, "分项得分明细")}
+        assert set(got) == set(parts)
+        assert all(got[k] == pytest.approx(parts[k]) for k in parts)
+
+        named = {u for (u,) in con.execute("SELECT unit_code FROM marts.mart_assessment__scores "
+                                           "WHERE year = 2021 AND named_in_circular").fetchall()}
+        assert len(sheet(annual, "拟通报名单")) == len(named) > 0
+
+        overdue = con.execute("SELECT count(*) FROM marts.mart_early_warning__obligations "
+                              "WHERE warning = 'overdue'").fetchone()[0]
+        assert sum(r["逾期未公示事项"] for r in sheet(monthly, "逾期未公示_部门")) == overdue

@@ -42,8 +42,13 @@ def bar_rates(labels: list[str], rates: list, title: str, target: float | None =
     fig = go.Figure(go.Bar(x=labels, y=vals, marker_color="#1f4e79",
                            text=["不适用" if v is None else f"{v:.1f}%" for v in vals], textposition="outside"))
     if target is not None:
-        fig.add_hline(y=target * 100, line_dash="dash", line_color="#c00000",
-                      annotation_text=f"目标 {target * 100:.0f}%", annotation_position="top left")
+        # A paper-referenced shape: kaleido's plotly.js drops add_hline's "x domain" line (only its
+        # label was drawn). Opacity 1 because the template fades shapes.
+        y = target * 100
+        fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y, layer="above",
+                      opacity=1, line={"color": "#c00000", "dash": "dash", "width": 2})
+        fig.add_annotation(xref="paper", x=0, yref="y", y=y, text=f"目标 {y:.0f}%", showarrow=False,
+                           xanchor="left", yanchor="bottom", font={"color": "#c00000"})
     fig.update_layout(title=title, yaxis={"title": "%", "range": [0, 110]})
     return to_png(fig)
 
