@@ -39,8 +39,13 @@ def to_png(fig: go.Figure, width: int = 900, height: int = 420) -> bytes | None:
 
 def bar_rates(labels: list[str], rates: list, title: str, target: float | None = None) -> bytes | None:
     vals = [None if r is None or r != r else r * 100 for r in rates]
-    fig = go.Figure(go.Bar(x=labels, y=vals, marker_color="#1f4e79",
-                           text=["不适用" if v is None else f"{v:.1f}%" for v in vals], textposition="outside"))
+    # Values inside the bars (outside only when a bar is too short), clear of the target line.
+    fig = go.Figure(go.Bar(x=labels, y=vals, marker_color="#1f4e79", text=[None if v is None else f"{v:.1f}%"
+                           for v in vals], textposition="auto", insidetextanchor="end",
+                           insidetextfont={"color": "white"}))
+    for label, v in zip(labels, vals):
+        if v is None:  # no bar to write in
+            fig.add_annotation(x=label, y=0, text="不适用", showarrow=False, yanchor="bottom")
     if target is not None:
         # A paper-referenced shape: kaleido's plotly.js drops add_hline's "x domain" line (only its
         # label was drawn). Opacity 1 because the template fades shapes.
