@@ -7,11 +7,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import data
 from dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title=t("app_title"), layout="wide")
+data.pin_snapshot()  # every query of this run reads the same publish, even if a new one lands meanwhile
 page = st.navigation(
     {
         t("app_title"): [

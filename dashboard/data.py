@@ -1,13 +1,18 @@
 """Data access for the dashboard: the serving artefact only, never the warehouse dbt writes.
 
-The serving artefact is a DuckDB file (schema `marts`: copies of the dbt marts; `meta.publish_log`)
-that the publish step replaces atomically. Every query opens a short-lived read-only connection
-and closes it, so a publish is never blocked and never half-seen. Results are cached for a short
-time and keyed on the file's modification time, so a new publish shows up without a restart.
-The path comes from SSSG_SERVING_PATH, read at call time.
+The serving artefact is a DuckDB file (schema `marts`: copies of the dbt marts; `meta.publish_log`);
+the serving path is a link the publish step re-points atomically at a new, immutable version file
+(pipelines/publish.py). A page pins the version once (`pin_snapshot`, called by the router on every
+run; `snapshot()` elsewhere) and every query of that page reads the same file: one publish, whole.
+Every query opens a short-lived read-only connection and closes it, so a publish is never blocked.
+Results are cached for a short time and keyed on the version file, so a new publish shows up
+without a restart. The path comes from SSSG_SERVING_PATH, read at call time.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,9 +43,41 @@ def is_published() -> bool:
     return serving_path().is_file()
 
 
+_pinned: ContextVar[Path | None] = ContextVar("serving_version", default=None)
+
+
+def current_version() -> Path:
+    """The version file the serving path points at now."""
+    path = serving_path()
+    try:
+        return path.resolve(strict=True)
+    except FileNotFoundError:
+        raise NotPublished(str(path)) from None
+
+
+def pin_snapshot() -> Path | None:
+    """Pin the current version for the rest of this script run (the router calls it first)."""
+    try:
+        version = current_version()
+    except NotPublished:
+        version = None
+    _pinned.set(version)
+    return version
+
+
+@contextmanager
+def snapshot() -> Iterator[Path]:
+    """Every query inside reads one version (for use outside a Streamlit page run)."""
+    token = _pinned.set(current_version())
+    try:
+        yield _pinned.get()
+    finally:
+        _pinned.reset(token)
+
+
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _cached_query(path: str, mtime_ns: int, sql: str, params: tuple) -> pd.DataFrame:
-    del mtime_ns  # part of the cache key only: a new publish is a new file, so a new mtime
+    del mtime_ns  # part of the cache key only: a legacy artefact replaced in place changes its mtime
     con = duckdb.connect(path, read_only=True)
     try:
         return con.execute(sql, list(params)).df()
@@ -49,8 +86,8 @@ def _cached_query(path: str, mtime_ns: int, sql: str, params: tuple) -> pd.DataF
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a parameterised query against the serving artefact (cached, keyed on its mtime)."""
-    path = serving_path()
+    """Run a parameterised query against the pinned (else the current) version, cached per version."""
+    path = _pinned.get() or current_version()
     try:
         mtime_ns = path.stat().st_mtime_ns
     except FileNotFoundError:

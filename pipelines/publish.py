@@ -1,27 +1,46 @@
 """Publishing the serving artefact the dashboard reads.
 
 The dashboard never opens the warehouse (DuckDB: one writer OR readers). After a successful build
-the marts are copied into a new DuckDB file under a temporary name, checkpointed, closed and then
-atomically renamed over the serving path: readers see the old publish or the new one, never a mix.
+the marts are copied into a new, never again modified file `<serving>.versions/<stamp>.duckdb`,
+checkpointed and closed; then the serving path, a symbolic link, is atomically re-pointed at it.
+A reader resolves the link once per page and reads that one file for all its queries, so it sees one
+publish whole, never mart A from one run beside mart B from the next; a reader that is mid-page when
+a publish lands finishes on the file it started with, which is kept for a grace period.
+A publish killed half-way leaves only a temporary file (removed by the next publish); the link
+still points at the last good publish.
 """
 from __future__ import annotations
 
+import logging
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+log = logging.getLogger(__name__)
+
 PUBLISHED_SCHEMAS = ("marts",)
 PUBLISH_LOG_COLUMNS = "published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT, latest_batch_date DATE, tables BIGINT"
+KEEP_VERSIONS = 3  # the current publish and two before it are always kept
+GRACE_SECONDS = 600  # an older version is removed only this long after it was superseded
+TMP_SUFFIX = ".tmp"
+
+
+def versions_dir(serving: Path) -> Path:
+    return serving.with_name(serving.name + ".versions")
 
 
 def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
-    """Copy the published schemas of `warehouse` into a fresh file and swap it onto `serving`."""
-    serving.parent.mkdir(parents=True, exist_ok=True)
-    tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    """Copy the published schemas of `warehouse` into a new version file and point `serving` at it."""
+    versions = versions_dir(serving)
+    versions.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(versions)
     published_at = datetime.now().replace(microsecond=0)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = versions / f"{stamp}-{run_id[:12]}.duckdb"
+    tmp = versions / f".{target.name}.{os.getpid()}{TMP_SUFFIX}"
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         con.execute("ATTACH ? AS srv (READ_WRITE)", [str(tmp)])
@@ -41,7 +60,7 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
         con.execute("CREATE SCHEMA srv.meta")
         con.execute(f"CREATE TABLE srv.meta.publish_log ({PUBLISH_LOG_COLUMNS})")
         if serving.exists():  # keep the publish history
-            con.execute("ATTACH ? AS previous (READ_ONLY)", [str(serving)])
+            con.execute("ATTACH ? AS previous (READ_ONLY)", [str(serving.resolve())])
             try:
                 con.execute("INSERT INTO srv.meta.publish_log SELECT * FROM previous.meta.publish_log")
             except duckdb.CatalogException:
@@ -56,6 +75,80 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
         tmp.unlink(missing_ok=True)
         raise
     con.close()
-    os.replace(tmp, serving)
+    _fsync(tmp)
+    os.replace(tmp, target)
+    point_at(serving, target)
+    pruned = prune_versions(serving)
+    log.info("published %s tables as %s (removed %d old versions)", len(tables), target.name, len(pruned))
     return {"published_at": published_at.isoformat(), "tables": len(tables), "batches": batches,
-            "latest_batch_date": latest.isoformat() if latest else None}
+            "latest_batch_date": latest.isoformat() if latest else None, "version": target.name}
+
+
+def point_at(serving: Path, target: Path) -> None:
+    """Atomically make `serving` a relative symbolic link to `target` (rename over the old link)."""
+    link = serving.with_name(f".{serving.name}.{os.getpid()}.link")
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(target, serving.parent), link)
+    os.replace(link, serving)
+    _fsync_dir(serving.parent)
+
+
+def current_version(serving: Path) -> Path | None:
+    try:
+        return serving.resolve(strict=True)
+    except FileNotFoundError:
+        return None
+
+
+def prune_versions(serving: Path, now: float | None = None) -> list[Path]:
+    """Remove versions beyond the newest KEEP_VERSIONS that were superseded over GRACE_SECONDS ago."""
+    now = time.time() if now is None else now
+    current = current_version(serving)
+    files = sorted(versions_dir(serving).glob("*.duckdb"), key=lambda p: p.name, reverse=True)
+    created = [p.stat().st_mtime for p in files]
+    removed = []
+    for i in range(KEEP_VERSIONS, len(files)):
+        older, superseded_at = files[i], created[i - 1]  # the next newer version replaced it
+        if older != current and now - superseded_at > GRACE_SECONDS:
+            older.unlink(missing_ok=True)
+            older.with_name(older.name + ".wal").unlink(missing_ok=True)
+            removed.append(older)
+    return removed
+
+
+def remove_stale_temporaries(versions: Path) -> None:
+    """Temporary files of publishes that died (kill -9, power loss): their writer is gone."""
+    for tmp in versions.glob(f".*{TMP_SUFFIX}"):
+        pid = tmp.name.removesuffix(TMP_SUFFIX).rsplit(".", 1)[-1]
+        if not (pid.isdigit() and _alive(int(pid))):
+            log.warning("removing the temporary file of an interrupted publish: %s", tmp.name)
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -3,13 +3,34 @@ from __future__ import annotations
 
 import streamlit as st
 
+import pandas as pd
+
 from dashboard import data, figures
 from dashboard.components import fmt_date, fmt_datetime, fmt_share, table
+from pipelines import run_status
 
 ALL = "全部"
 
 st.title("数据状态")
 st.caption("省“互联网+监管”系统导出文件的加载情况：数据是否最新、每个文件加载了多少、哪些行被拒收及原因。")
+
+# --- 最近运行: a failed run publishes nothing, so its reason is only here ---------------------------
+failure = run_status.last_failure_since_publish(data.serving_path())
+if failure:
+    stage = run_status.STAGES.get(failure["stage"], failure["stage"])
+    st.error(f"最近一次数据更新未发布（{failure['at'].replace('T', ' ')}，运行 {failure['run_id'][:8]}，"
+             f"失败环节：{stage}）：{failure['message']}")
+    if failure.get("details"):
+        st.code("\n".join(failure["details"]), language=None)
+runs = run_status.history(data.serving_path(), limit=20)
+if runs:
+    with st.expander("最近的运行记录", expanded=bool(failure)):
+        table(pd.DataFrame([{"at": r["at"].replace("T", " "), "run_id": r["run_id"][:8],
+                             "stage": run_status.STAGES.get(r["stage"], r["stage"]),
+                             "outcome": "已发布" if r["outcome"] == "published" else "失败",
+                             "message": r["message"]} for r in runs]),
+              {"at": "时间", "run_id": "运行", "stage": "环节", "outcome": "结果", "message": "说明"},
+              file_name="运行记录.csv", key="runs", empty="")
 
 if not data.is_published():
     st.info(data.NOT_PUBLISHED_MESSAGE.format(path=data.serving_path()))

@@ -1,14 +1,20 @@
-"""dbt models as Dagster assets; groups from the model folder, dbt tests as asset checks."""
+"""dbt models as Dagster assets; groups from the model folder, dbt tests as asset checks.
+
+A failing data test fails the step (dbt build exits non-zero), so the publish step after it does not
+run and the dashboard keeps the last good data; the failed tests are recorded for the status page.
+"""
 
 import os
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetSpec
+from dagster import AssetExecutionContext, AssetSpec, Failure, MetadataValue
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines import run_status
 from pipelines.dbt_project import sssg_dbt_project
-from pipelines.settings import subprocess_env
+from pipelines.locks import warehouse_ready_or_retry
+from pipelines.settings import paths, subprocess_env
 
 
 class SssgTranslator(DagsterDbtTranslator):
@@ -29,4 +35,22 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # dbt runs as a child process and finds the warehouse through SSSG_WAREHOUSE_PATH: make it
     # the same file the ingest step wrote, however the paths were configured (e.g. SSSG_DATA_DIR only).
     os.environ.update(subprocess_env())
-    yield from dbt.cli(["build"], context=context).stream()
+    warehouse_ready_or_retry(paths().warehouse)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        problems = failed_nodes(invocation.get_artifact("run_results.json")) or [str(invocation.get_error())]
+        message = f"dbt 构建未通过（{len(problems)} 项失败），本次运行不发布，看板继续显示上一次发布的数据"
+        run_status.record(context.run.run_id, "dbt", "failed", message, problems)
+        raise Failure(description=message + "：\n" + "\n".join(problems[:20]),
+                      metadata={"failed": MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]))})
+
+
+def failed_nodes(run_results: dict) -> list[str]:
+    """One line per failed test or model: its name and dbt's message (e.g. 'Got 3 results, configured to fail if != 0')."""
+    out = []
+    for r in run_results.get("results", []):
+        if r.get("status") in ("fail", "error", "runtime error"):
+            name = r.get("unique_id", "?").split(".", 2)[-1]
+            out.append(f"{name}: {r.get('status')}: {(r.get('message') or '').strip()[:300]}")
+    return out

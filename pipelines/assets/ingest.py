@@ -5,7 +5,9 @@ from collections import Counter
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, RetryPolicy, multi_asset
 
+from pipelines import run_status
 from pipelines.contract import load_contract
+from pipelines.locks import warehouse_ready_or_retry
 from pipelines.ingest.load import ingest_landing
 from pipelines.ingest.reconcile import reconciliation_problems
 from pipelines.settings import paths
@@ -23,12 +25,18 @@ REJECTS_KEY = AssetKey(["raw", "rejects"])
     + [AssetSpec(LOAD_LOG_KEY, group_name="ingest", description="每个导出文件的载入记录：读取/载入/拒收行数与原因"),
        AssetSpec(REJECTS_KEY, group_name="ingest", description="被拒收的行：原样保留，附原因")],
     check_specs=[AssetCheckSpec("reconciliation", asset=LOAD_LOG_KEY,
-                                description="每个文件：读取行数 = 载入行数 + 拒收行数，且与原始表/拒收表中的行数一致")],
-    retry_policy=RetryPolicy(max_retries=2, delay=5),
+                                description="每个文件：读取行数 = 载入行数 + 拒收行数，且与原始表/拒收表中的行数一致",
+                                blocking=True)],  # a failed reconciliation stops the run before dbt and publish
+    retry_policy=RetryPolicy(max_retries=2, delay=5),  # also covers a lock taken between the wait and the load
 )
 def ingest_landing_files(context: AssetExecutionContext):
     where = paths()  # the dbt subprocess reads the same SSSG_* environment
-    outcomes = ingest_landing(where.landing, where.warehouse)
+    warehouse_ready_or_retry(where.warehouse)
+    try:
+        outcomes = ingest_landing(where.landing, where.warehouse)
+    except Exception as exc:
+        run_status.record(context.run.run_id, "ingest", "failed", f"载入导出文件失败：{exc}")
+        raise
     loaded = Counter()
     for o in outcomes:
         if o.status != "unchanged":
@@ -47,6 +55,9 @@ def ingest_landing_files(context: AssetExecutionContext):
     yield MaterializeResult(asset_key=REJECTS_KEY, metadata={"rows_rejected_this_run": sum(o.rows_rejected for o in new_files)})
     with duckdb.connect(str(where.warehouse), read_only=True) as con:
         problems = reconciliation_problems(con)
+    if problems:
+        run_status.record(context.run.run_id, "ingest", "failed",
+                          f"对账不平（{len(problems)} 个文件），本次运行不发布", problems)
     yield AssetCheckResult(
         check_name="reconciliation", asset_key=LOAD_LOG_KEY, passed=not problems,
         severity=AssetCheckSeverity.ERROR, metadata={"problems": "\n".join(problems[:50]) or "none"},
