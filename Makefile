@@ -20,11 +20,12 @@ SIM_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean reports
+.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean reports check
 
 help:
 	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
 	@echo "make test   install test dependencies and run the whole test suite"
+	@echo "make check  warehouse health (exit status 1 when unhealthy); see docs/operations.md"
 	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -55,6 +56,10 @@ serve: setup
 	  --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
 
 run: pipeline reports serve
+
+# Warehouse health: last run, what the dashboard serves, freshness, waiting files, reconciliation, rejects.
+check: setup
+	$(BIN)/python -m pipelines.check
 
 # The latest monthly (last complete month) and annual (last complete year) reports from the serving artefact.
 reports: setup

@@ -66,9 +66,9 @@ def pin_snapshot() -> Path | None:
 
 
 @contextmanager
-def snapshot() -> Iterator[Path]:
-    """Every query inside reads one version (for use outside a Streamlit page run)."""
-    token = _pinned.set(current_version())
+def snapshot(version: Path | None = None) -> Iterator[Path]:
+    """Every query inside reads one version, the current one unless given (outside a Streamlit page run)."""
+    token = _pinned.set(version or current_version())
     try:
         yield _pinned.get()
     finally:

@@ -12,47 +12,16 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-from dagster import AssetCheckSeverity, AssetKey, materialize
-from dagster_dbt import DbtCliResource
+from dagster import AssetCheckSeverity, AssetKey
+
+from tests.conftest import table_counts
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    saved_env = dict(os.environ)  # the dbt asset exports the resolved paths for its child process
-    mp = pytest.MonkeyPatch()
-    # Only the data folder is configured, as an operator would: every other path (and dbt's) follows.
-    mp.setenv("SSSG_DATA_DIR", str(root))
-    for name in ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH"):
-        mp.delenv(name, raising=False)
-    subprocess.run([sys.executable, "-m", "pipelines.simulate", "--years", "2020-2021", "--seed", "11",
-                    "--scale", "0.05", "--out", str(root / "landing")], check=True)
-    from pipelines.definitions import defs
-    from pipelines.settings import dbt_executable
-    from pipelines.assets.dbt import sssg_dbt_assets
-    from pipelines.assets.ingest import ingest_landing_files
-    from pipelines.assets.publish import serving_artefact
-    from pipelines.dbt_project import sssg_dbt_project
-
-    assets = [ingest_landing_files, sssg_dbt_assets, serving_artefact]
-    resources = {"dbt": DbtCliResource(project_dir=sssg_dbt_project, dbt_executable=dbt_executable())}
-    first = materialize(assets, resources=resources)
-    counts_after_first = table_counts(root / "warehouse.duckdb")
-    second = materialize(assets, resources=resources)
-    yield {"root": root, "first": first, "second": second, "defs": defs,
-           "counts_after_first": counts_after_first}
-    mp.undo()
-    os.environ.clear()
-    os.environ.update(saved_env)
-
-
-def table_counts(path):
-    with duckdb.connect(str(path), read_only=True) as con:
-        tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                             "WHERE table_type = 'BASE TABLE' ORDER BY ALL").fetchall()
-        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM {s}."{t}"').fetchone()[0] for s, t in tables}
+def run(e2e_run):
+    return e2e_run
 
 
 def test_the_run_succeeds_and_every_check_passes(run):
