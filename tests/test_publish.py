@@ -99,24 +99,3 @@ def test_run_history_keeps_failures_until_a_run_publishes_and_skips_a_torn_line(
     run_status.record("r3", "publish", "published", "ok", serving=serving)
     assert run_status.last_failure_since_publish(serving) is None
     assert [e["run_id"] for e in run_status.history(serving)] == ["r3", "r2", "r1"]
-
-
-@pytest.mark.parametrize("holder_seconds, should_wait", [(1.5, True)])
-def test_a_step_waits_out_a_short_lock_on_the_warehouse(tmp_path, holder_seconds, should_wait):
-    import subprocess
-    import sys
-
-    from pipelines.locks import WarehouseLocked, wait_for_warehouse
-
-    wh = tmp_path / "wh.duckdb"
-    duckdb.connect(str(wh)).close()
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('locked', flush=True); time.sleep(float(sys.argv[2]))", str(wh),
-                               str(holder_seconds)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "locked"
-    with pytest.raises(WarehouseLocked, match="PID"):
-        wait_for_warehouse(wh, wait_seconds=0.2)
-    start = time.monotonic()
-    wait_for_warehouse(wh, wait_seconds=30)
-    assert time.monotonic() - start > 0.3
-    holder.wait()
