@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -96,7 +97,8 @@ def test_the_status_page_shows_why(failed, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("SSSG_SERVING_PATH", str(failed["serving"]))
-    at = AppTest.from_file("dashboard/views/data_status.py", default_timeout=60).run()
+    page = Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data_status.py"
+    at = AppTest.from_file(str(page), default_timeout=60).run()
     assert not at.exception
     banner = " ".join(e.value for e in at.error)
     assert "未发布" in banner and "dbt 构建与数据测试" in banner
