@@ -21,7 +21,7 @@ if failure:
     st.error(f"最近一次数据更新未发布（{failure['at'].replace('T', ' ')}，运行 {failure['run_id'][:8]}，"
              f"失败环节：{stage}）：{failure['message']}")
     if failure.get("details"):
-        st.code("\n".join(failure["details"]), language=None)
+        st.code("\n".join(failure["details"]), language=None, wrap_lines=True)
 runs = run_status.history(data.serving_path(), limit=20)
 if runs:
     with st.expander("最近的运行记录", expanded=bool(failure)):
