@@ -40,3 +40,26 @@ def uscc(body17: str) -> str:
     assert len(body17) == 17, body17
     total = sum(chars.index(ch) * w for ch, w in zip(body17, weights))
     return body17 + chars[(31 - total % 31) % 31]
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8") -> bytes:
+    """The bytes write_csv would write (the platform's CSV dialect, CRLF line ends)."""
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: list[list], title_rows: int = 0) -> bytes:
+    """The bytes write_xlsx would write."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sssg-xlsx-") as tmp:
+        return write_xlsx(Path(tmp) / "export.xlsx", rows, title_rows).read_bytes()
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

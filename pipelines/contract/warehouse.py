@@ -80,6 +80,8 @@ REJECT_KINDS = {
     "bad_bool": "是否值无法识别",
     "duplicate_key": "同一文件内记录重复",
     "cell_without_header": "单元格不在任何表头下",
+    "bad_date_order": "日期先后矛盾",
+    "conflicting_correction": "同一批次内记录冲突",
 }
 REASON_SEPARATOR = "；"
 

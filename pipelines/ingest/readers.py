@@ -10,67 +10,182 @@ import csv
 import re
 import datetime as dt
 import tempfile
+import zipfile
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 STAGE = "_stage"
-XLSX_CHUNK_ROWS = 50_000
+XLSX_CHUNK_ROWS = 10_000  # rows held as Python objects at a time
 HEADER_PROBE_RECORDS = 20
 SPARE_CSV_COLUMNS = 4
+PROBE_LINE_CHARS = 1 << 20  # Python reads CSV lines in pieces of at most this many characters
+XLSX_MAX_SHEET_BYTES = 1 << 30  # uncompressed worksheet XML; the reader holds a sheet in memory
 
 
 class FileProblem(Exception):
     """The file as a whole cannot be loaded; the message tells a clerk what to do."""
 
 
+HEAD_BYTES = 4096
+REDOWNLOAD = "请重新从平台导出"
+ENCODING_ADVICE = "请按 UTF-8 或 GB18030 重新导出"
+# Text decoded as GB18030 with C1 control characters means the guess was wrong (e.g. Latin-1 or
+# random bytes). Private-use characters are a sign too, but government systems also put rare name
+# characters (生僻字) there: only a text where they are common is refused.
+_C1 = re.compile("[\x80-\x9f]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+PRIVATE_USE_SHARE = 0.05  # of the non-ASCII characters
+
+
+def _content_kind(head: bytes) -> str | None:
+    """What the first bytes say the file really is, when that is not text CSV; None if it may be."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<!--", b"<meta", b"<script")):
+        return "网页（HTML）"
+    if head.startswith(b"PK"):
+        return "Excel 工作簿或 ZIP 压缩包"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "旧版 Excel（.xls）文件"
+    if head.startswith(b"%PDF"):
+        return "PDF 文件"
+    return None
+
+
 def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     """Fill the stage table from `path`; returns the format read (csv-utf-8 | csv-gb18030 | xlsx)."""
     con.execute(f"DROP TABLE IF EXISTS {STAGE}")
     if path.stat().st_size == 0:
-        raise FileProblem("文件为空（0 字节）：请重新从平台导出")
+        raise FileProblem(f"文件为空（0 字节）：{REDOWNLOAD}")
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(HEAD_BYTES)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         if not head.startswith(b"PK"):
-            kind = "网页（HTML）" if head.lstrip().lower().startswith((b"<!do", b"<htm")) else "其他格式"
+            kind = _content_kind(head) or "其他格式"
             raise FileProblem(f"文件扩展名为 .xlsx，但内容是{kind}而不是 Excel 工作簿：请重新从平台下载")
+        _check_xlsx_container(path)
         _read_xlsx(con, path)
         return "xlsx"
-    if _is_utf8(path):
+    if kind := _content_kind(head):
+        advice = "请另存为 .xlsx 后再放入" if kind.startswith("Excel") else "请重新从平台下载"
+        raise FileProblem(f"文件扩展名为 .csv，但内容是{kind}而不是 CSV 文本：{advice}")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(f"CSV 文件是 UTF-16 编码（Excel「Unicode 文本」），本系统不支持：{ENCODING_ADVICE}")
+    utf8, utf8_line = _utf8_state(path)
+    if utf8 == "ok":
         _read_csv(con, path)
         return "csv-utf-8"
+    if utf8 == "truncated":
+        raise FileProblem(f"文件末尾不完整（最后一个汉字只有一半），文件可能在下载或复制时被截断：{REDOWNLOAD}")
     with tempfile.TemporaryDirectory(prefix="sssg-transcode-") as tmp:
-        utf8 = Path(tmp) / "utf8.csv"
-        _transcode(path, utf8, "gb18030")
-        _read_csv(con, utf8)
+        utf8_copy = Path(tmp) / "utf8.csv"
+        try:
+            _transcode(path, utf8_copy, "gb18030")
+        except FileProblem as exc:
+            if getattr(exc, "line", 0) < utf8_line:  # UTF-8 up to a damaged spot, not GB18030 at all
+                raise FileProblem(f"CSV 文件编码无法识别：第 {utf8_line} 行附近有既不是 UTF-8 也不是 GB18030 的字节"
+                                  f"（此前的内容是 UTF-8），文件可能已损坏。{ENCODING_ADVICE}") from exc
+            raise
+        _read_csv(con, utf8_copy)
     return "csv-gb18030"
 
 
-def _is_utf8(path: Path) -> bool:
+def _utf8_state(path: Path) -> tuple[str, int]:
+    """('ok' (valid UTF-8 text) | 'truncated' (valid up to a character cut at the very end) | 'no',
+    the line of the first byte that is not UTF-8).
+
+    Streams the file (constant memory). NUL bytes (UTF-16 without BOM, binary data) are refused
+    here, whatever the encoding.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    state, lines = "ok", 0
     with path.open("rb") as fh:
-        try:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
+        while chunk := fh.read(1 << 20):
+            if b"\x00" in chunk:
+                raise FileProblem("文件含有空字节（NUL），不是文本 CSV：可能是 UTF-16 编码或二进制文件，"
+                                  + ENCODING_ADVICE)
+            if state == "ok":
+                try:
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                except UnicodeDecodeError as exc:
+                    state = "no"
+                    lines += chunk[:max(exc.start, 0)].count(b"\n")
+        if state == "ok":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                state = "truncated"
+    return state, lines + 1
+
+
+def _check_xlsx_container(path: Path) -> None:
+    """An .xlsx is a ZIP holding a workbook: tell a cut download and a plain ZIP apart from a workbook."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            sheet_bytes = max((i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/")), default=0)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileProblem("Excel 工作簿已损坏或不完整（文件可能在下载或复制时被截断），无法打开："
+                          "请重新从平台下载") from exc
+    if sheet_bytes > XLSX_MAX_SHEET_BYTES:
+        raise FileProblem(f"Excel 工作表过大（解压后约 {sheet_bytes >> 20} MB，上限 {XLSX_MAX_SHEET_BYTES >> 20} MB）："
+                          "请按月份拆分导出，或改用 CSV 格式导出")
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        shown = "、".join(f"「{n}」" for n in names[:5]) + ("等" if len(names) > 5 else "")
+        raise FileProblem(f"文件扩展名为 .xlsx，但内容是 ZIP 压缩包（内含 {shown or '无文件'}）而不是 Excel 工作簿："
+                          "请解压后放入其中的导出文件")
+
+
+def _csv_structure_problem(reader, exc: csv.Error) -> FileProblem:
+    detail = (f"有一个单元格超过 {csv.field_size_limit()} 个字符：可能是引号没有成对、文件被截断，或不是平台导出的 CSV"
+              if "field larger" in str(exc) else str(exc))
+    return FileProblem(f"CSV 文件结构错误（第 {reader.line_num} 行附近）：{detail}")
+
+
+def _bounded_lines(fh, limit: int = PROBE_LINE_CHARS):
+    """The lines of a text file, a very long line in pieces: Python never holds more than `limit`."""
+    while line := fh.readline(limit):
+        yield line
 
 
 def _column_count(path: Path) -> int:
     """Columns of the widest of the first records (a title line may stand above the header)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(_bounded_lines(fh))
         try:
-            widths = [len(record) for _, record in zip(range(HEADER_PROBE_RECORDS), csv.reader(fh))]
+            widths = [len(record) for _, record in zip(range(HEADER_PROBE_RECORDS), reader)]
         except csv.Error as exc:
-            raise FileProblem(f"CSV 文件结构错误：{exc}") from exc
+            raise _csv_structure_problem(reader, exc) from exc
     if not widths or max(widths) == 0:
         raise FileProblem("文件没有任何内容行")
     return max(widths)
+
+
+def _check_last_record(path: Path, width: int) -> None:
+    """A CSV cut off mid-row. The platform (like Excel and every CSV writer) ends each row with a
+    line break; a file with data rows whose end has none was cut during download or copy, and its
+    last row may look complete yet hold a cut value (2020-07-1 for 2020-07-10). Only then is the
+    file walked through, record by record, to say which row."""
+    with path.open("rb") as fh:
+        fh.seek(-1, 2)
+        if fh.read(1) in b"\r\n":
+            return
+    last, number = None, 0
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(_bounded_lines(fh))
+        try:
+            for last in reader:
+                number += 1
+        except csv.Error as exc:
+            raise _csv_structure_problem(reader, exc) from exc
+    if last is None or number <= 1:  # a lone header line without a line break holds no data to lose
+        return
+    short = f"，且只有 {len(last)} 列、表头有 {width} 列" if len(last) < width else ""
+    raise FileProblem(f"文件不完整：末尾没有换行符，最后一行（第 {number} 行）可能被截断{short}，"
+                      f"文件可能没有完整下载或复制：{REDOWNLOAD}")
 
 
 def _csv_error(exc: Exception) -> str:
@@ -91,7 +206,8 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     # ragged files. Short rows are padded; spare columns catch cells beyond the header, which the
     # validator reports per row (the lenient parser would otherwise drop them silently).
     # Not parallel: quoted line breaks.
-    width = _column_count(path) + SPARE_CSV_COLUMNS
+    header_width = _column_count(path)
+    width = header_width + SPARE_CSV_COLUMNS
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     # Read first, number after: a table's rowid follows insertion (= file) order.
     con.execute("DROP TABLE IF EXISTS _csv_raw")
@@ -107,20 +223,41 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise FileProblem(f"CSV 文件结构错误，无法逐行读取：{_csv_error(exc)}") from exc
     con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT rowid + 1 AS _row_number, * FROM _csv_raw")
     con.execute("DROP TABLE _csv_raw")
+    _check_last_record(path, header_width)  # after DuckDB: a file it could not parse is refused already
+
+
+def _mostly_private_use(text: str) -> re.Match | None:
+    private = _PRIVATE_USE.findall(text)
+    if not private:
+        return None
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return _PRIVATE_USE.search(text) if len(private) > PRIVATE_USE_SHARE * non_ascii else None
 
 
 def _transcode(src: Path, dst: Path, encoding: str) -> None:
     """Stream-decode `src` from `encoding` into UTF-8 (constant memory)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    lines = 0  # line breaks written so far: where a clerk should look when decoding fails
+
+    def refuse(line: int, detail: str) -> FileProblem:
+        problem = FileProblem(f"CSV 文件编码无法识别（约第 {line} 行）：{detail}。{ENCODING_ADVICE}")
+        problem.line = line
+        return problem
+
     with src.open("rb") as fin, dst.open("w", encoding="utf-8", newline="") as fout:
+        chunk = b""
         try:
             while chunk := fin.read(1 << 20):
-                fout.write(decoder.decode(chunk))
+                text = decoder.decode(chunk)
+                if m := _C1.search(text) or _mostly_private_use(text):
+                    raise refuse(lines + text.count("\n", 0, m.start()) + 1,
+                                 "既不是 UTF-8，按 GB18030 解读又出现乱码")
+                lines += text.count("\n")
+                fout.write(text)
             fout.write(decoder.decode(b"", final=True))
         except UnicodeDecodeError as exc:
-            raise FileProblem(
-                "CSV 文件编码无法识别：既不是 UTF-8 也不是 GB18030/GBK。请按 UTF-8 或 GB18030 重新导出"
-            ) from exc
+            raise refuse(lines + chunk[:max(exc.start, 0)].count(b"\n") + 1,
+                         "既不是 UTF-8 也不是 GB18030/GBK") from exc
 
 
 def _cell_text(value) -> str | None:
@@ -143,8 +280,11 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = next((book.get_sheet_by_index(i) for i in range(len(book.sheet_names))
-                      if book.get_sheet_by_index(i).height > 0), None)
+        sheet = None
+        for i in range(len(book.sheet_names)):  # each get_sheet_by_index parses the whole sheet: once
+            if (candidate := book.get_sheet_by_index(i)).height > 0:
+                sheet = candidate
+                break
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise FileProblem(f"Excel 工作簿已损坏或不完整，无法打开：{exc}") from exc
     if sheet is None:
