@@ -63,8 +63,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV with a byte-order mark, so Excel/WPS open the Chinese text correctly; formulas neutralised."""
-    return neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
+    """CSV with a byte-order mark, so Excel/WPS open the Chinese text correctly; formulas neutralised.
+    CRLF line ends (RFC 4180): the csv writer then quotes any cell holding a carriage return, which
+    with bare LF line ends it leaves unquoted, and Excel would start a new row (and read a formula)
+    after it."""
+    return neutralise_formulas(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 PERCENT_NAME = re.compile(r"(率|占比|比例|比重|百分比|rate|ratio|share|pct|percent)$", re.IGNORECASE)

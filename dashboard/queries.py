@@ -40,6 +40,7 @@ def unit_of(sel: Selection) -> tuple[str, str]:
 
 def _unit_clause(sel: Selection) -> tuple[str, list]:
     scope, code = unit_of(sel)
+    # identifier from a fixed allow-list (two literal column names); the user's choice is a bound `?`
     column = "f.dept_code" if scope == "department" else "f.region_code"
     return f"f.scope = ? AND {column} = ?", [scope, code]
 
@@ -261,7 +262,7 @@ def credit_gradient(sel: Selection) -> pd.DataFrame:
 def unit_score(year: int, scope: str, code: str) -> pd.DataFrame:
     """The assessment score of one department (scope department, code = dept_code) or county (scope
     region, code = region_code) in one year; the city has none."""
-    column = "dept_code" if scope == "department" else "region_code"
+    column = "dept_code" if scope == "department" else "region_code"  # fixed allow-list, not user text
     return query(
         f"""
         SELECT unit_code, year, score, score_rank, units_ranked, named_in_circular

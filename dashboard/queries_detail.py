@@ -38,6 +38,7 @@ def department(dept_code: str) -> pd.DataFrame:
 # --- metric cells ----------------------------------------------------------------------------------
 
 def _unit_column(scope: str) -> str | None:
+    # the only identifiers ever formatted into SQL: a fixed allow-list; user choices are bound parameters
     return {"department": "dept_code", "region": "region_code"}.get(scope)
 
 

@@ -57,7 +57,7 @@ def render_xlsx(report: Report, generated_at: str) -> bytes:
     rows += [("要点", x) for x in report.summary]
     rows += [("数据缺失", x) for x in report.missing]
     for i, (k, v) in enumerate(rows, start=2):
-        info.write_string(i, 0, k, f["bold"])
+        info.write_string(i, 0, safe_text(k), f["bold"])
         info.write_string(i, 1, safe_text(str(v)), f["missing"] if k == "数据缺失" else None)
     info.freeze_panes(1, 0)
     r = len(rows) + 3
@@ -65,7 +65,7 @@ def render_xlsx(report: Report, generated_at: str) -> bytes:
     info.write_string(r, 1, "内容", f["head"])
     for s in report.sections:
         r += 1
-        info.write_string(r, 0, s.key)
+        info.write_string(r, 0, safe_text(s.key))
         info.write_string(r, 1, safe_text(s.title + ("（数据缺失）" if s.missing else "")))
 
     for s in report.sections:

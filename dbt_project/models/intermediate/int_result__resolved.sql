@@ -2,6 +2,8 @@
 -- recorded the result: in a joint task every participant records its own), the task's year, lead
 -- department and end date, the category classes of seed result_category_classes, and the number of
 -- item checks the result stands for (its item codes; the task's item count when the cell is empty).
+-- is_nondisclosed: the result has a nondisclosure reason (国家秘密 / 商业秘密 / 个人隐私); marts built on
+-- it show its id only masked (macro mask_nondisclosed) and none of its content.
 with
 
 results as (
@@ -53,7 +55,8 @@ final as (
         results.formed_date is not null and results.formed_date <= tasks.end_date as is_formed_by_task_end,
         results.follow_up_status,
         results.follow_up_status = '已办结' as is_follow_up_closed,
-        coalesce({{ list_count('results.item_codes') }}, tasks.item_count) as item_checks
+        coalesce({{ list_count('results.item_codes') }}, tasks.item_count) as item_checks,
+        results.nondisclosure_reason is not null as is_nondisclosed
     from results
     left join tasks
         on results.task_id = tasks.task_id

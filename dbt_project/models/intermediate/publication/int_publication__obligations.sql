@@ -104,6 +104,7 @@ plan_obligations as (
         published_date,
         false as is_not_required,
         cast(null as string) as exempt_reason,
+        false as is_nondisclosed,
         cast(null as bigint) as list_draws,
         cast(null as bigint) as list_draws_published
     from plans
@@ -133,6 +134,7 @@ task_obligations as (
         tasks.published_date,
         coalesce(tasks.is_surprise, false) as is_not_required,
         cast(null as string) as exempt_reason,
+        false as is_nondisclosed,
         cast(null as bigint) as list_draws,
         cast(null as bigint) as list_draws_published
     from tasks
@@ -156,6 +158,7 @@ draw_list_obligations as (
         draw_lists.list_published_date as published_date,
         coalesce(tasks.is_surprise, false) as is_not_required,
         cast(null as string) as exempt_reason,
+        false as is_nondisclosed,
         draw_lists.list_draws,
         draw_lists.list_draws_published
     from draw_lists
@@ -179,6 +182,7 @@ result_obligations as (
         results.published_date,
         false as is_not_required,
         results.nondisclosure_reason as exempt_reason,
+        results.nondisclosure_reason is not null as is_nondisclosed,
         cast(null as bigint) as list_draws,
         cast(null as bigint) as list_draws_published
     from results
@@ -202,6 +206,8 @@ decision_obligations as (
         decisions.published_date,
         false as is_not_required,
         cast(null as string) as exempt_reason,
+        -- a decision on a non-disclosed result is itself not to be disclosed (its id is masked in the marts)
+        coalesce(results.nondisclosure_reason is not null, false) as is_nondisclosed,
         cast(null as bigint) as list_draws,
         cast(null as bigint) as list_draws_published
     from decisions
@@ -246,6 +252,7 @@ known as (
         end as published_date,
         obligations.is_not_required,
         obligations.exempt_reason,
+        obligations.is_nondisclosed,
         obligations.list_draws,
         obligations.list_draws_published
     from obligations
@@ -327,6 +334,7 @@ final as (
         case when status = 'late' then published_seq - deadline_seq end as working_days_late,
         coalesce(status in ('on_time', 'late', 'overdue_unpublished', 'published_before_event'), false) as is_due,
         exempt_reason,
+        is_nondisclosed,
         list_draws,
         list_draws_published,
         as_of_date

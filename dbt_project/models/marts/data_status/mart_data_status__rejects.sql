@@ -1,4 +1,9 @@
 -- Every rejected row: batch, file, row number, reasons, reason kinds and the row verbatim (JSON).
+-- 不予公示: a rejected row that carries a non-disclosure reason (macro mentions_nondisclosure), or that
+-- names a current result with one (e.g. a rejected decision or referral on it, a restated version),
+-- is counted like any other but withheld: is_withheld, its cells (row_json) blank and its reasons
+-- replaced by a fixed text (a reason can quote the record key). Its reason kinds stay, so the
+-- reject counts by kind are unchanged.
 with
 
 rejects as (
@@ -13,22 +18,64 @@ entities as (
 
 ),
 
+nondisclosed_results as (
+
+    select result_id
+    from {{ ref('stg_platform__result') }}
+    where nondisclosure_reason is not null
+
+),
+
+naming_nondisclosed as (
+
+    select distinct
+        rejects.batch_id,
+        rejects.file_name,
+        rejects.file_row_number,
+        rejects.loaded_at
+    from rejects
+    inner join nondisclosed_results
+        on {{ dbt.position('nondisclosed_results.result_id', "coalesce(rejects.row_json, '')") }} > 0
+        or {{ dbt.position('nondisclosed_results.result_id', "coalesce(rejects.reasons, '')") }} > 0
+
+),
+
+flagged as (
+
+    select
+        rejects.*,
+        coalesce({{ mentions_nondisclosure("coalesce(rejects.row_json, '')") }}, false)
+            or naming_nondisclosed.batch_id is not null as is_withheld
+    from rejects
+    left join naming_nondisclosed
+        on rejects.batch_id = naming_nondisclosed.batch_id
+        and rejects.file_name = naming_nondisclosed.file_name
+        and rejects.file_row_number = naming_nondisclosed.file_row_number
+        and rejects.loaded_at = naming_nondisclosed.loaded_at
+
+),
+
 final as (
 
     select
-        rejects.entity,
-        coalesce(entities.title, rejects.entity) as entity_title,
-        rejects.batch_id,
-        rejects.batch_date,
-        rejects.file_name,
-        rejects.file_row_number,
-        rejects.reasons,
-        rejects.reason_kinds,
-        rejects.row_json,
-        rejects.loaded_at
-    from rejects
+        flagged.entity,
+        coalesce(entities.title, flagged.entity) as entity_title,
+        flagged.batch_id,
+        flagged.batch_date,
+        flagged.file_name,
+        flagged.file_row_number,
+        case
+            when flagged.is_withheld
+                then '该行涉及依法不予公示的检查结果，原始内容和原因明细不予展示（见原因类别）'
+            else flagged.reasons
+        end as reasons,
+        flagged.reason_kinds,
+        {{ withhold_nondisclosed('flagged.row_json', 'flagged.is_withheld') }} as row_json,
+        flagged.is_withheld,
+        flagged.loaded_at
+    from flagged
     left join entities
-        on rejects.entity = entities.entity
+        on flagged.entity = entities.entity
 
 )
 

@@ -7,6 +7,9 @@
 -- fct_metric_values. Not listed: the register behind the sampling-ratio denominators (objects on the
 -- register on 1 January, int_object__register_at_year_start), mechanisms (mart_metric__mechanism_
 -- coverage_detail) and visits_saved (a sum of item checks, not a count of records).
+-- 不予公示: a result with a nondisclosure reason is listed (it counts) under a masked token instead of
+-- its result_id (macro mask_nondisclosed: stable and distinct, so distinct counts are unchanged) and
+-- without its content (detail blank); its obligations come masked from mart_publication__obligations.
 {%- set event_types = ['plan', 'task', 'draw_list', 'result', 'decision'] %}
 {%- set classes = var('credit_classes') %}
 with
@@ -179,7 +182,7 @@ visit_records as (
         task_id,
         uscc,
         inspection_date as record_date,
-        result_id as detail,
+        {{ mask_nondisclosed('result_id', 'is_nondisclosed') }} as detail,
         is_joint as in_numerator,
         true as in_denominator
     from results
@@ -197,11 +200,11 @@ result_records as (
         results.year,
         results.period_date,
         'result' as record_kind,
-        results.result_id as record_key,
+        {{ mask_nondisclosed('results.result_id', 'results.is_nondisclosed') }} as record_key,
         results.task_id,
         results.uscc,
         results.formed_date as record_date,
-        results.result_category as detail,
+        {{ withhold_nondisclosed('results.result_category', 'results.is_nondisclosed') }} as detail,
         case metric.metric_code
             when 'follow_up_closure_rate' then results.is_problem and results.is_follow_up_closed
             else not results.is_no_problem

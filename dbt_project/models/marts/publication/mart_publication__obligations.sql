@@ -2,6 +2,9 @@
 -- missing ones for the bureau, and the records behind the publication metrics (drill-down). Clock,
 -- deadline and status come unchanged from int_publication__obligations; deadline_working_day_seq
 -- (seed official_calendar) lets a reader count working days from any date to the deadline.
+-- 不予公示: a result with a nondisclosure reason and the decisions on it keep their row (they are
+-- counted: status exempt, exempt_obligations) but their record_id is a masked token (macro
+-- mask_nondisclosed), so the id never reaches the serving artefact; is_nondisclosed flags them.
 with
 
 obligations as (
@@ -28,12 +31,21 @@ calendar as (
 
 ),
 
+masked as (
+
+    select
+        obligations.*,
+        {{ mask_nondisclosed('obligations.record_id', 'obligations.is_nondisclosed') }} as shown_record_id
+    from obligations
+
+),
+
 final as (
 
     select
-        {{ dbt.concat(["obligations.event_type", "'|'", "obligations.record_id"]) }} as obligation_key,
+        {{ dbt.concat(["obligations.event_type", "'|'", "obligations.shown_record_id"]) }} as obligation_key,
         obligations.event_type,
-        obligations.record_id,
+        obligations.shown_record_id as record_id,
         obligations.task_id,
         tasks.task_name,
         departments.dept_code,
@@ -51,10 +63,11 @@ final as (
         obligations.working_days_late,
         obligations.is_due,
         obligations.exempt_reason is not null as is_exempt,
+        coalesce(obligations.is_nondisclosed, false) as is_nondisclosed,
         obligations.list_draws,
         obligations.list_draws_published,
         obligations.as_of_date
-    from obligations
+    from masked as obligations
     left join departments
         on obligations.dept_name_key = departments.name_key
     left join tasks
