@@ -20,13 +20,14 @@ SIM_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean reports check
+.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean reports check bench
 
 help:
 	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
 	@echo "make test   install test dependencies and run the whole test suite"
 	@echo "make check  warehouse health (exit status 1 when unhealthy); see docs/operations.md"
 	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"
+	@echo "make bench  time every stage at simulator scales \$$SCALES (default 1,14) -> docs/benchmarks.md"
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +66,13 @@ check: setup
 reports: setup
 	$(BIN)/python -m pipelines.reports --kind monthly --period latest
 	$(BIN)/python -m pipelines.reports --kind annual --period latest
+
+# Benchmark: each stage timed at each simulator scale in its own work folder under /tmp (data/ is
+# untouched); prints the table and writes docs/benchmarks.md. make bench SCALES=1,3,7,14 for the scaling run.
+SCALES ?= 1,14
+BENCH_REPEAT ?= 20
+bench: setup
+	$(BIN)/python -m pipelines.bench --scales $(SCALES) --years $(SIM_YEARS) --seed $(SIM_SEED) --repeat $(BENCH_REPEAT)
 
 dagster: dbt-manifest
 	mkdir -p $(DAGSTER_HOME)

@@ -1,0 +1,108 @@
+"""The stages that have no command line of their own, each run as a child process by the bench:
+
+    python -m pipelines.bench.child ingest      --json OUT   (pipelines.ingest.load.ingest_landing, timed per file)
+    python -m pipelines.bench.child publish     --json OUT   (pipelines.publish.publish)
+    python -m pipelines.bench.child loaders     --json OUT --repeat N
+    python -m pipelines.bench.child anchor-csv  --json OUT --work DIR
+    python -m pipelines.bench.child anchor-sql  --json OUT
+
+Paths come from SSSG_* as everywhere else; each writes its measurements as JSON to OUT.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from pipelines.settings import paths
+
+
+def ingest() -> dict:
+    """The real ingest_landing, with load_file wrapped to time each file (so CSV files can be
+    compared with DuckDB's read_csv on their own)."""
+    from pipelines.ingest import load
+
+    where = paths()
+    per_file: list[dict] = []
+    real_load_file = load.load_file
+
+    def timed_load_file(con, landing_file, *args, **kwargs):
+        started = time.perf_counter()
+        outcome = real_load_file(con, landing_file, *args, **kwargs)
+        path = Path(landing_file.path)
+        per_file.append({"suffix": path.suffix.lower(), "bytes": path.stat().st_size,
+                         "seconds": time.perf_counter() - started, "status": outcome.status,
+                         "rows_read": outcome.rows_read, "rows_rejected": outcome.rows_rejected})
+        return outcome
+
+    load.load_file = timed_load_file
+    started = time.perf_counter()
+    try:
+        outcomes = load.ingest_landing(where.landing, where.warehouse)
+    finally:
+        load.load_file = real_load_file
+    seconds = time.perf_counter() - started
+    csv = [f for f in per_file if f["suffix"] == ".csv"]
+    return {"seconds": seconds, "files": len(outcomes), "per_file_timed": len(per_file),
+            "refused": sum(o.status == "rejected" for o in outcomes),
+            "rows_read": sum(o.rows_read for o in outcomes), "rows_rejected": sum(o.rows_rejected for o in outcomes),
+            "csv_files": len(csv), "csv_bytes": sum(f["bytes"] for f in csv),
+            "csv_seconds": sum(f["seconds"] for f in csv),
+            "xlsx_files": sum(f["suffix"] == ".xlsx" for f in per_file),
+            "xlsx_seconds": sum(f["seconds"] for f in per_file if f["suffix"] == ".xlsx")}
+
+
+def publish() -> dict:
+    from pipelines.publish import publish as run_publish
+
+    where = paths()
+    started = time.perf_counter()
+    result = run_publish(where.warehouse, where.serving, "bench")
+    return {"seconds": time.perf_counter() - started, "tables": result.get("tables")}
+
+
+def raw_rows() -> dict:
+    """Rows per raw table of the warehouse (what the scale means in records)."""
+    import duckdb
+
+    con = duckdb.connect(str(paths().warehouse), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT count(*) FROM raw."{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipelines.bench.child")
+    ap.add_argument("what", choices=["ingest", "publish", "loaders", "anchor-csv", "anchor-sql", "raw-rows"])
+    ap.add_argument("--json", type=Path, required=True)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--work", type=Path)
+    a = ap.parse_args(argv)
+    if a.what == "ingest":
+        out = ingest()
+    elif a.what == "publish":
+        out = publish()
+    elif a.what == "raw-rows":
+        out = raw_rows()
+    elif a.what == "loaders":
+        from pipelines.bench.loaders import time_loaders
+        started = time.perf_counter()
+        out = {"loaders": time_loaders(a.repeat), "repeat": a.repeat}
+        out["seconds"] = time.perf_counter() - started
+    elif a.what == "anchor-csv":
+        from pipelines.bench.anchors import read_csv_anchor
+        out = read_csv_anchor(paths().landing, a.work)
+    else:
+        from pipelines.bench.anchors import headline_sql_anchor
+        out = headline_sql_anchor(paths().warehouse)
+    a.json.write_text(json.dumps(out, ensure_ascii=False, default=str, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
