@@ -16,7 +16,7 @@ from pipelines.bench.stages import ScaleResult, StageResult
 from pipelines.settings import REPO_ROOT
 
 STAGES = ("simulate", "ingest", "dbt build", "publish", "report annual", "report monthly", "dashboard loaders",
-          "anchor read_csv", "anchor headline SQL")
+          "anchor read_csv", "anchor headline SQL", "new month: ingest", "new month: dbt build", "new month: publish")
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,7 @@ def test_tiny_bench_reports_every_stage_anchor_and_ratio(tiny_bench):
     for stage in STAGES:
         assert f"| {stage} | ok |" in text, stage
     assert "**simulate + ingest + dbt build + publish**" in text
+    assert "**new month (2021" in text  # December 2020, exported in January, held back and loaded last
     assert "Ratio ours / DuckDB (CSV MB/s): **" in text and "| DuckDB read_csv |" in text
     assert "ratio dbt / SQL **" in text and "x**" in text.split("ratio dbt / SQL **", 1)[1][:20]
     for code in ("on_time_publication", "temporary_task_share_tasks", "joint_task_share_tasks", "task_completion_rate"):

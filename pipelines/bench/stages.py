@@ -16,10 +16,13 @@ from pipelines.settings import REPO_ROOT, dbt_executable
 PIPELINE_STAGES = ("simulate", "ingest", "dbt build", "publish")
 REPORT_STAGES = ("report annual", "report monthly")
 ANCHOR_STAGES = ("anchor read_csv", "anchor headline SQL")
+# The newest monthly batch is held back from the first load and arrives last, as next month's export would.
+NEW_MONTH_STAGES = ("new month: ingest", "new month: dbt build", "new month: publish")
 # stage -> the stage whose output it needs
 NEEDS = {"ingest": "simulate", "dbt build": "ingest", "publish": "dbt build", "report annual": "publish",
          "report monthly": "publish", "dashboard loaders": "publish", "anchor read_csv": "simulate",
-         "anchor headline SQL": "ingest"}
+         "anchor headline SQL": "ingest", "new month: ingest": "publish",
+         "new month: dbt build": "new month: ingest", "new month: publish": "new month: dbt build"}
 
 
 @dataclass
@@ -85,6 +88,10 @@ def stage_commands(scale: float, work: Path, opt: Options) -> list[tuple[str, li
         ("anchor read_csv", [*child, "anchor-csv", "--work", str(work / "anchor"), "--json", str(js / "anchor_csv.json")],
          js / "anchor_csv.json"),
         ("anchor headline SQL", [*child, "anchor-sql", "--json", str(js / "anchor_sql.json")], js / "anchor_sql.json"),
+        ("new month: ingest", [*child, "ingest", "--json", str(js / "new_month_ingest.json")], js / "new_month_ingest.json"),
+        ("new month: dbt build", dbt, None),
+        ("new month: publish", [*child, "publish", "--json", str(js / "new_month_publish.json")],
+         js / "new_month_publish.json"),
     ]
 
 
@@ -106,26 +113,43 @@ def landing_summary(landing: Path) -> dict:
     return out
 
 
+def hold_back_last_batch(landing: Path, held: Path) -> str | None:
+    """Move the newest batch folder out of the landing folder; returns its name."""
+    batches = sorted(p for p in landing.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if len(batches) < 2:
+        return None
+    held.mkdir(parents=True, exist_ok=True)
+    batches[-1].rename(held / batches[-1].name)
+    return batches[-1].name
+
+
 def run_scale(scale: float, work_root: Path, opt: Options, keep: bool = False, log=print) -> ScaleResult:
     work_root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"scale-{scale:g}-", dir=work_root))
     (work / "bench").mkdir()
     env = work_env(work)
     stages: dict[str, StageResult] = {}
+    new_month, landing = None, None
     try:
         for name, cmd, js in stage_commands(scale, work, opt):
+            if name == "new month: ingest" and new_month:
+                (work / "held" / new_month).rename(work / "landing" / new_month)
             need = NEEDS.get(name)
             if need and stages[need].status != "ok":
                 stages[name] = StageResult(name, "skipped", detail={"reason": f"{need} did not succeed"})
                 log(f"  scale {scale:g}: {name:20} skipped ({need} did not succeed)")
                 continue
-            m = run_measured(cmd, env=env, cwd=REPO_ROOT, log=work / "logs" / f"{name.replace(' ', '_')}.log",
+            m = run_measured(cmd, env=env, cwd=REPO_ROOT, log=work / "logs" / f"{name.replace(' ', '_').replace(':', '')}.log",
                              timeout=opt.timeout)
             detail = json.loads(js.read_text(encoding="utf-8")) if js and js.is_file() and m.returncode == 0 else {}
             status = "ok" if m.returncode == 0 else "failed"
             stages[name] = StageResult(name, status, m.seconds, m.peak_rss, detail,
                                        "" if status == "ok" else _tail(m.log))
             log(f"  scale {scale:g}: {name:20} {status:6} {m.seconds:8.1f} s  peak {m.peak_rss / 2**20:8.0f} MiB")
+            if name == "simulate" and status == "ok":
+                new_month = hold_back_last_batch(work / "landing", work / "held")
+                stages[name].detail["held_back"] = new_month
+                landing = landing_summary(work / "landing")  # what the first ingest and the read_csv anchor read
         raw_rows = {}
         if stages["ingest"].status == "ok":
             js = work / "bench" / "raw_rows.json"
@@ -133,7 +157,8 @@ def run_scale(scale: float, work_root: Path, opt: Options, keep: bool = False, l
                            env=env, cwd=REPO_ROOT, check=False, capture_output=True)
             if js.is_file():
                 raw_rows = json.loads(js.read_text(encoding="utf-8"))
-        return ScaleResult(scale, work, stages, raw_rows, landing_summary(work / "landing"))
+        # raw rows are those after the new month too
+        return ScaleResult(scale, work, stages, raw_rows, landing or landing_summary(work / "landing"))
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
