@@ -66,9 +66,17 @@
 {%- endmacro %}
 
 
-{% macro list_contains(list_expr, value_expr) -%}
-    {#- True when the list cell (any separator) holds the value as a whole entry: `I1;I12` holds
-        `I12` and `I1` but not `I2`. Portable (concat + like, no regexp, no arrays). -#}
-    coalesce({{ dbt.concat(["';'", list_normalised(list_expr), "';'"]) }}
-        like {{ dbt.concat(["'%;'", strip_whitespace(fold_full_width(value_expr)), "';%'"]) }}, false)
+{% macro list_entries(list_expr) -%}
+    {#- A select-list expression giving one row per entry of a list cell (any separator), entries
+        cleaned like list_normalised (empty entries come out as ''). Lets a list be joined on
+        equality instead of matching each list against each value (rows x rows). -#}
+    {{ return(adapter.dispatch('list_entries', 'sssg')(list_expr)) }}
+{%- endmacro %}
+
+{% macro default__list_entries(list_expr) -%}
+    unnest(string_split({{ list_normalised(list_expr) }}, ';'))
+{%- endmacro %}
+
+{% macro spark__list_entries(list_expr) -%}
+    explode(split({{ list_normalised(list_expr) }}, ';'))
 {%- endmacro %}

@@ -45,15 +45,25 @@ items_in_force as (
 
 ),
 
+task_items as (
+
+    select
+        year,
+        {{ list_entries('item_codes') }} as item_entry
+    from tasks
+
+),
+
+-- an equality join on the listed entries (a LIKE per item x task pair grew as their product)
 used as (
 
     select distinct
         items_in_force.item_code,
         items_in_force.year
     from items_in_force
-    inner join tasks
-        on tasks.year = items_in_force.year
-        and {{ list_contains('tasks.item_codes', 'items_in_force.item_code') }}
+    inner join task_items
+        on task_items.year = items_in_force.year
+        and task_items.item_entry = {{ strip_whitespace(fold_full_width('items_in_force.item_code')) }}
 
 ),
 

@@ -37,6 +37,9 @@ naming_nondisclosed as (
     inner join nondisclosed_results
         on {{ dbt.position('nondisclosed_results.result_id', "coalesce(rejects.row_json, '')") }} > 0
         or {{ dbt.position('nondisclosed_results.result_id', "coalesce(rejects.reasons, '')") }} > 0
+    -- only files with a 结果编号 column (contract) name a result; this also keeps the substring join,
+    -- which grows with rejects x secret results, off the large registers (object, assignment)
+    where rejects.entity in ('result', 'decision', 'referral')
 
 ),
 
