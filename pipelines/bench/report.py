@@ -189,7 +189,7 @@ def _scale_section(r: ScaleResult, fast: bool) -> list[str]:
         L += [f"Headline SQL for {d.get('year')}: one hand-written query over raw.*, four headline measures for "
               f"{d.get('departments')} departments and {d.get('regions')} counties/districts (plus the city): "
               f"**{_s(d.get('seconds'))} s** against the dbt build's **{_s(dbt.seconds if dbt else None)} s** "
-              f"({'fast mode: models and seeds, no tests' if fast else 'the whole project: every model, seed and test'}) "
+              f"({'fast mode: models and seeds, no tests' if fast else 'as the pipeline runs it: every seed, model and data test'}) "
               f"— ratio dbt / SQL "
               f"**{'—' if ratio is None else f'{ratio:,.0f}x'}**.", ""]
         L += ["| city, " + str(d.get("year")) + " | hand-written SQL (approximate) | marts |", "|---|---:|---:|"]
@@ -287,7 +287,7 @@ METHOD = """## How this is measured
   afterwards unless `--keep`. dbt writes its target and logs there too.
 - Every stage is its own child process, run one after the other: `python -m pipelines.simulate`, the ingest
   (`pipelines.ingest.load.ingest_landing`, what `python -m pipelines.ingest` and the Dagster asset run), `dbt build`
-  (the whole project: seeds, models, data and unit tests), `pipelines.publish.publish`, `python -m pipelines.reports`
+  (as the Dagster asset runs it: seeds, models and data tests; unit tests run in `make test`), `pipelines.publish.publish`, `python -m pipelines.reports`
   (annual and monthly, `--period latest`), the dashboard loaders, then the two anchors. The simulator's newest
   monthly batch is held back from that first load; last, it is put in the landing folder and the ingest, the dbt
   build and the publish run again ("new month"), as the nightly run does when next month's export arrives. Seconds are wall time of

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.assets.dbt import NIGHTLY_BUILD_FLAGS
 from pipelines.bench.proc import run_measured
 from pipelines.settings import REPO_ROOT, dbt_executable
 
@@ -72,8 +73,7 @@ def stage_commands(scale: float, work: Path, opt: Options) -> list[tuple[str, li
     js = work / "bench"
     dbt = [dbt_executable(), "build", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
            "--target-path", str(work / "dbt_target"), "--log-path", str(work / "dbt_logs"), "--no-use-colors"]
-    if opt.fast:
-        dbt += ["--exclude-resource-type", "test", "unit_test"]
+    dbt += ["--exclude-resource-type", "test", "unit_test"] if opt.fast else list(NIGHTLY_BUILD_FLAGS)
     charts = ["--no-charts"] if opt.fast else []
     return [
         ("simulate", [py, "-m", "pipelines.simulate", "--years", opt.years, "--seed", str(opt.seed),
