@@ -140,18 +140,21 @@ def holiday_class(event_date, deadline_date) -> str:
 
 
 def holiday_effect(due: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Due obligations (status on_time / late / overdue_unpublished, event_date, deadline_date) ->
-    per holiday class: due, late (late or overdue unpublished), share late."""
+    """Due obligations (status on_time / late / overdue_unpublished, event_date, deadline_date, and
+    optionally `obligations`, how many obligations each row stands for) -> per holiday class: due,
+    late (late or overdue unpublished), share late."""
     labels = HOLIDAY_LABELS.get(lang, HOLIDAY_LABELS["zh"])
     if due.empty:
         return pd.DataFrame({"holiday": list(labels), "label": list(labels.values()), "due": 0, "late": 0,
                              "share_late": float("nan")})
     kinds = [holiday_class(e, d) for e, d in zip(due["event_date"], due["deadline_date"])]
-    frame = pd.DataFrame({"holiday": kinds, "late": due["status"].isin(["late", "overdue_unpublished"]).to_numpy()})
+    weight = due["obligations"].to_numpy() if "obligations" in due else 1
+    is_late = due["status"].isin(["late", "overdue_unpublished"]).to_numpy()
+    frame = pd.DataFrame({"holiday": kinds, "due": weight, "late": is_late * weight})
     rows = []
     for kind in ("spring", "national", "none"):
         part = frame[frame["holiday"] == kind]
-        n, late = len(part), int(part["late"].sum())
+        n, late = int(part["due"].sum()), int(part["late"].sum())
         rows.append({"holiday": kind, "label": labels[kind], "due": n, "late": late,
                      "share_late": late / n if n else float("nan")})
     return pd.DataFrame(rows)

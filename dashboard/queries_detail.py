@@ -200,11 +200,16 @@ def late_obligations(year: int | None, region_code: str | None, dept_code: str |
 
 
 def due_obligations(year: int | None, region_code: str | None, dept_code: str | None) -> pd.DataFrame:
-    """Obligations that fell due (on time, late or overdue unpublished) with their clock window."""
+    """Obligations that fell due (on time, late or overdue unpublished), counted per clock window
+    (event_date, deadline_date) and status: `obligations` rows of each. Counted here, not row by row in
+    the page: at province scale that is hundreds of thousands of rows for a few thousand windows."""
     where, params = _obligation_filter(year, region_code, dept_code)
     return query(
-        f"""SELECT event_type, status, event_date, deadline_date, year FROM marts.mart_publication__obligations
-            WHERE {where} AND status IN ('on_time', 'late', 'overdue_unpublished')""",
+        f"""SELECT status, event_date, deadline_date, count(*) AS obligations
+            FROM marts.mart_publication__obligations
+            WHERE {where} AND status IN ('on_time', 'late', 'overdue_unpublished')
+            GROUP BY status, event_date, deadline_date
+            ORDER BY event_date, deadline_date, status""",
         tuple(params),
     )
 

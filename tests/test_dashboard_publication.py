@@ -105,6 +105,12 @@ def test_holiday_class_and_effect():
     assert empty["share_late"].isna().all()  # nothing due: n/a, not 0%
     fig = fp.holiday_bar(fp.holiday_effect(due))
     assert list(fig.data[0].text) == ["100.0%", "50.0%", "0.0%"]
+    # the loader's counted form (one row per window and status) gives the same effect
+    counted = due.assign(obligations=[3, 1, 2, 5])
+    effect = fp.holiday_effect(counted).set_index("holiday")
+    assert effect.loc["national", ["due", "late"]].tolist() == [4, 3]
+    assert effect.loc["spring", ["due", "late"]].tolist() == [2, 2]
+    assert effect.loc["none", ["due", "late"]].tolist() == [5, 0]
 
 
 def test_on_time_frame_and_trend_keep_null_rates_as_gaps():
