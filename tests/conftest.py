@@ -18,6 +18,17 @@ def table_counts(path) -> dict[str, int]:
         return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM {s}."{t}"').fetchone()[0] for s, t in tables}
 
 
+@pytest.fixture
+def landing(tmp_path):
+    """The landing folder of an ingest test (created by the test's first file)."""
+    return tmp_path / "landing"
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    return tmp_path / "warehouse.duckdb"
+
+
 @pytest.fixture(scope="session")
 def e2e_run(tmp_path_factory):
     """A small simulated Fushun (2020-2021) through Dagster twice: simulate -> ingest -> dbt build ->

@@ -34,16 +34,6 @@ def query(warehouse: Path, sql: str, params=None):
         return con.execute(sql, params or []).fetchall()
 
 
-@pytest.fixture
-def landing(tmp_path):
-    return tmp_path / "landing"
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    return tmp_path / "warehouse.duckdb"
-
-
 def test_utf8_csv_with_synonyms_mixed_dates_full_width_and_spaces_loads_typed_values(landing, warehouse):
     write_csv(landing / BATCH / "抽查任务_202007.csv", [
         TASK_HEADER,

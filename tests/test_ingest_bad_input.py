@@ -86,16 +86,6 @@ def raw_snapshot(warehouse: Path) -> dict[str, list]:
     return snap
 
 
-@pytest.fixture
-def landing(tmp_path):
-    return tmp_path / "landing"
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    return tmp_path / "warehouse.duckdb"
-
-
 @pytest.fixture(scope="module")
 def baseline_template(tmp_path_factory):
     """A good batch, loaded once; each test starts from a copy of its landing folder and warehouse."""
