@@ -97,12 +97,13 @@ def test_the_dashboard_serves_the_published_data_in_a_real_browser(run):
     with dashboard_server({"SSSG_SERVING_PATH": str(serving)}) as url, browser_page() as page:
         page.goto(f"{url.rstrip('/')}/status")
         wait_for_app(page, "数据新鲜度")
-        body = page.inner_text("body")
-        assert "拒收原因" in body and f"{files:,}" in body
+        page.screenshot(path=str(ARTIFACTS / "data_status_1400.png"))  # evidence first, if a wait below fails
+        # waited for, not read once: on a loaded machine the lower sections may still be rendering
+        for text in ("拒收原因", f"{files:,}"):
+            page.get_by_text(text, exact=False).first.wait_for(timeout=30_000)
         # Chinese glyphs really render (a CJK font is installed): the title is wider than boxes would be
         title = page.get_by_role("heading", name="数据状态").first
         assert title.bounding_box()["width"] > 100
-        page.screenshot(path=str(ARTIFACTS / "data_status_1400.png"))
         with page.expect_download() as download:
             page.get_by_role("button", name="下载 CSV").first.click()
         assert download.value.suggested_filename.endswith(".csv")
