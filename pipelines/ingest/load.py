@@ -23,7 +23,7 @@ from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SE
 
 from .discover import LandingFile, discover, unsafe_reason
 from .readers import STAGE, FileProblem, read_into_stage
-from .sql import Check, cleaned_sql, column_sql, date_order_checks, lit, macros, present
+from .sql import SELF_KEYED_TYPES, Check, cleaned_sql, column_sql, date_order_checks, lit, macros, plain_sql, present
 
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header in Excel exports
@@ -98,49 +98,60 @@ def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], t
     """
     stage_cols = _stage_columns(con)
     header_of = {name: texts[stage_cols.index(col)] for name, col in mapping.items()}
-    cleaned, values, checks = [], [], []
+    plain, cleaned, values, checks = [], [], [], []
     for col in entity.columns:
         cell = f"s.{mapping[col.name]}" if col.name in mapping else None  # stage alias s, in both passes
         if cell:
-            text_sql, key_sql_ = cleaned_sql(cell)
+            plain.append(f"{plain_sql(cell)} AS _p_{col.name}")
+            text_sql, key_sql_ = cleaned_sql(cell, f"_p_{col.name}")
             cleaned += [f"{text_sql} AS _t_{col.name}", f"{key_sql_} AS _k_{col.name}"]
             values.append(f"_t_{col.name} IS NOT NULL AS {present(col)}")
         value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}", header_of.get(col.name))
         values.append(f"{value} AS {col.name}")
         checks.extend(col_checks)
     checks.extend(date_order_checks(entity.name, header_of))
+    unmapped = [c for c in stage_cols if c not in mapping.values()]
     headless = [c for c, t in zip(stage_cols, texts) if not t]
-    headless_sql = []
+    filled = " + ".join(f"(s.{c} IS NOT NULL AND sssg_text(s.{c}) IS NOT NULL)::INT" for c in headless) or "0"
     if headless:  # e.g. a CSV row longer than its header: those values are not dropped silently
-        filled = " + ".join(f"(sssg_text(s.{c}) IS NOT NULL)::INT" for c in headless)
-        headless_sql.append(filled)
         values.append("_h0 AS _headless_cells")
         checks.append(Check("cell_without_header", "_headless_cells > 0",
                             f"'该行有 ' || ({filled}) || ' 个单元格不在任何表头下（列数多于表头）'"))
+    # A row is blank when no cell holds more than whitespace, the unmapped ones included.
+    other_filled = " OR ".join(f"(s.{c} IS NOT NULL AND sssg_text(s.{c}) IS NOT NULL)"
+                               for c in unmapped if c not in headless) or "false"
+    mapped_filled = " OR ".join(f"_t_{name} IS NOT NULL" for name in mapping) or "false"
     # Two rows with one natural key in one file: nobody can say which is right, so neither loads.
+    # Codes, dates, numbers and dictionary values are their own keys; free text is folded first.
     key = entity.natural_key
-    key_sql = ", ".join(f"sssg_key(CAST({k} AS VARCHAR))" for k in key)
+    key_sql = ", ".join(k if entity.column(k).type in SELF_KEYED_TYPES else f"sssg_key(CAST({k} AS VARCHAR))"
+                        for k in key)
     key_known = " AND ".join(f"{k} IS NOT NULL" for k in key)
     shown_key = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || CAST(c.{k} AS VARCHAR)" for k in key)
     checks.append(Check("duplicate_key", "_key_rows > 1",
                         f"'记录键（' || {shown_key} || '）在本文件中重复出现：第 ' || "
                         f"(SELECT array_to_string(list_sort(list(d._row_number)), '、') FROM _checked d "
                         f"WHERE {' AND '.join(f'd.{k} = c.{k}' for k in key)}) || ' 行'"))
-    not_blank = " OR ".join(f"sssg_text(s.{c}) IS NOT NULL" for c in stage_cols)
     flags = ", ".join(f"({chk.flag}) AS _f{i}" for i, chk in enumerate(checks))
+    # Typed first, into a table of its own: the key count below, planned as a self-join, would
+    # otherwise recompute every cleaned and typed value a second time.
     con.execute("DROP TABLE IF EXISTS _checked")
     con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _typed AS
+        WITH plain AS (
+            SELECT s.*, {', '.join(plain) or 'NULL AS _p'} FROM {STAGE} s WHERE _row_number > {header_row}),
+        cleaned AS (
+            SELECT _row_number, {', '.join(cleaned + [f'{filled} AS _h0', f'{other_filled} AS _o'])}
+            FROM plain s)
+        SELECT _row_number, {', '.join(values)}, ({mapped_filled} OR _h0 > 0 OR _o) AS _filled FROM cleaned""")
+    con.execute(
         f"""CREATE TEMP TABLE _checked AS
-        WITH cleaned AS (
-            SELECT _row_number, {', '.join(cleaned + [f'{h} AS _h{i}' for i, h in enumerate(headless_sql)])}
-            FROM {STAGE} s WHERE _row_number > {header_row} AND ({not_blank})),
-        typed AS (
-            SELECT _row_number, {', '.join(values)} FROM cleaned),
-        keyed AS (
+        WITH keyed AS (
             SELECT *, CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY {key_sql}) ELSE 1 END AS _key_rows
-            FROM typed)
-        SELECT *, {flags}, ({' OR '.join(f'_f{i}' for i in range(len(checks)))}) AS _bad FROM keyed"""
+            FROM _typed WHERE _filled)  -- not a WHERE above: pushed down, it would clean every cell twice
+        SELECT * EXCLUDE (_filled), {flags}, ({' OR '.join(f'_f{i}' for i in range(len(checks)))}) AS _bad FROM keyed"""
     )
+    con.execute("DROP TABLE _typed")
     con.execute("DROP TABLE IF EXISTS _problems")
     if not con.execute("SELECT coalesce(bool_or(_bad), false) FROM _checked").fetchone()[0]:
         # the usual case: nothing to explain, so skip planning the message expressions
