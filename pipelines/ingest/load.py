@@ -1,32 +1,37 @@
-"""Loading export files into the raw schema: one transaction per file, reconciled, idempotent.
+"""Loading export files into the raw schema: reconciled, idempotent, all or nothing per group.
 
-Per file: read -> find the header row -> map headers to the contract -> check every cell in SQL ->
-accepted rows to raw.<entity>, rejected rows (verbatim, with reasons) to raw.rejects, and one
-raw.load_log row; all or nothing. rows_read = rows_loaded + rows_rejected for every file.
+Per file: read -> find the header row -> map headers to the contract -> copy the cells into the
+entity's group. Per group (files of one entity, several batches): check every cell in SQL at once
+(checks.py) -> accepted rows to raw.<entity>, rejected rows (verbatim, with reasons) to
+raw.rejects, and one raw.load_log row per file, in one transaction. rows_read = rows_loaded +
+rows_rejected for every file. A file refused as a whole is recorded at once, in its own transaction.
 
 A record restated with other values by another file of the same batch is a conflict: both rows are
-refused, each naming the other (the earlier file's row is withdrawn from raw and its load-log
-counts adjusted, in the same transaction). A later batch restating a record is a correction.
+refused, each naming the other (conflicts.py). A later batch restating a record is a correction.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from pipelines.contract import Entity, label_key, load_contract
-from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SEPARATOR, REJECT_KINDS, create_raw_schema
+from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SEPARATOR, create_raw_schema
 
+from .checks import CELLS, FILES, check_group, header_column, note_column
+from .conflicts import withdraw_conflicts
 from .discover import LandingFile, discover, unsafe_reason
 from .readers import STAGE, FileProblem, read_into_stage
-from .sql import SELF_KEYED_TYPES, Check, cleaned_sql, column_sql, date_order_checks, lit, macros, plain_sql, present
+from .sql import lit, macros, synonym_note
 
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header in Excel exports
+# Files staged before their groups are checked and loaded: bounds what the staged copies hold.
+GROUP_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -49,16 +54,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stage_columns(con) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {STAGE}").fetchall() if r[0] != "_row_number"]
+def _stage_columns(con, table: str = STAGE) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "_row_number"]
 
 
-def _find_header(con, entity: Entity) -> tuple[int, dict[str, str], list[str]]:
+def _find_header(con, entity: Entity, stage_cols: list[str], stage: str) -> tuple[int, dict[str, str], list[str]]:
     """(header row number, {contract column: stage column}, header text per stage column)."""
-    stage_cols = _stage_columns(con)
     by_key = {label_key(h): col.name for col in entity.columns for h in col.headers}
     rows = con.execute(
-        f"SELECT _row_number, {', '.join(stage_cols)} FROM {STAGE} ORDER BY _row_number LIMIT {HEADER_SEARCH_ROWS}"
+        f"SELECT _row_number, {', '.join(stage_cols)} FROM {stage} ORDER BY _row_number LIMIT {HEADER_SEARCH_ROWS}"
     ).fetchall()
     best = None
     for row in rows:
@@ -90,162 +94,52 @@ def _find_header(con, entity: Entity) -> tuple[int, dict[str, str], list[str]]:
     return header_row[0], mapping, texts
 
 
-def _check_rows(con, entity: Entity, header_row: int, mapping: dict[str, str], texts: list[str]) -> None:
-    """Check every data row of the stage table, set-based, in two passes.
 
-    Pass 1, every row: typed values plus one cheap boolean flag per check -> temp table _checked.
-    Pass 2, only flagged rows: the Chinese messages and the verbatim row -> temp table _problems.
+
+@dataclass
+class StagedFile:
+    """A file read and mapped, waiting in its entity's group to be checked and loaded."""
+    landing_file: LandingFile
+    entity: Entity
+    sha: str
+    fmt: str
+    stage: str  # its own stage table, kept for the verbatim rows of rejects
+    header_row: int
+    texts: list[str]
+    ignored: list[str]
+    size: int
+
+
+@dataclass
+class Group:
+    entity: Entity
+    files: list[StagedFile] = field(default_factory=list)
+
+    def has_batch(self, batch_id: str) -> bool:
+        return any(f.landing_file.batch_id == batch_id for f in self.files)
+
+
+def _record(con, landing_file: LandingFile, entity: Entity | None, sha: str | None, size: int | None,
+            fmt: str | None, status: str, read: int, ok: int, bad: int, message: str, loaded_at: datetime) -> FileOutcome:
+    row = [landing_file.batch_id, landing_file.batch_date, landing_file.file_name, entity.name if entity else None,
+           sha, size, fmt, status, read, ok, bad, message, loaded_at]
+    con.execute(f"INSERT INTO raw.load_log VALUES ({', '.join('?' * len(LOAD_LOG_COLUMNS))})", row)
+    outcome = FileOutcome(landing_file.batch_id, landing_file.file_name, entity.name if entity else None,
+                          status, read, ok, bad, message)
+    log.info("batch %s file %s: %s (%s read, %s loaded, %s rejected) %s", outcome.batch_id, outcome.file_name,
+             outcome.status, read, ok, bad, message)
+    return outcome
+
+
+def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime) -> FileOutcome | tuple[StagedFile, list[str], dict[str, str]]:
+    """Read one file into the stage table `stage` and find its header.
+
+    Returns (the staged file, its stage columns, {contract column: stage column}), or the outcome
+    when the file is already loaded or refused as a whole (then recorded at once).
+
+    Returns the outcome when the file is already loaded or refused as a whole (recorded at once);
+    never raises for bad content.
     """
-    stage_cols = _stage_columns(con)
-    header_of = {name: texts[stage_cols.index(col)] for name, col in mapping.items()}
-    plain, cleaned, values, checks = [], [], [], []
-    for col in entity.columns:
-        cell = f"s.{mapping[col.name]}" if col.name in mapping else None  # stage alias s, in both passes
-        if cell:
-            plain.append(f"{plain_sql(cell)} AS _p_{col.name}")
-            text_sql, key_sql_ = cleaned_sql(cell, f"_p_{col.name}")
-            cleaned += [f"{text_sql} AS _t_{col.name}", f"{key_sql_} AS _k_{col.name}"]
-            values.append(f"_t_{col.name} IS NOT NULL AS {present(col)}")
-        value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}", header_of.get(col.name))
-        values.append(f"{value} AS {col.name}")
-        checks.extend(col_checks)
-    checks.extend(date_order_checks(entity.name, header_of))
-    unmapped = [c for c in stage_cols if c not in mapping.values()]
-    headless = [c for c, t in zip(stage_cols, texts) if not t]
-    filled = " + ".join(f"(s.{c} IS NOT NULL AND sssg_text(s.{c}) IS NOT NULL)::INT" for c in headless) or "0"
-    if headless:  # e.g. a CSV row longer than its header: those values are not dropped silently
-        values.append("_h0 AS _headless_cells")
-        checks.append(Check("cell_without_header", "_headless_cells > 0",
-                            f"'该行有 ' || ({filled}) || ' 个单元格不在任何表头下（列数多于表头）'"))
-    # A row is blank when no cell holds more than whitespace, the unmapped ones included.
-    other_filled = " OR ".join(f"(s.{c} IS NOT NULL AND sssg_text(s.{c}) IS NOT NULL)"
-                               for c in unmapped if c not in headless) or "false"
-    mapped_filled = " OR ".join(f"_t_{name} IS NOT NULL" for name in mapping) or "false"
-    # Two rows with one natural key in one file: nobody can say which is right, so neither loads.
-    # Codes, dates, numbers and dictionary values are their own keys; free text is folded first.
-    key = entity.natural_key
-    key_sql = ", ".join(k if entity.column(k).type in SELF_KEYED_TYPES else f"sssg_key(CAST({k} AS VARCHAR))"
-                        for k in key)
-    key_known = " AND ".join(f"{k} IS NOT NULL" for k in key)
-    shown_key = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || CAST(c.{k} AS VARCHAR)" for k in key)
-    checks.append(Check("duplicate_key", "_key_rows > 1",
-                        f"'记录键（' || {shown_key} || '）在本文件中重复出现：第 ' || "
-                        f"(SELECT array_to_string(list_sort(list(d._row_number)), '、') FROM _checked d "
-                        f"WHERE {' AND '.join(f'd.{k} = c.{k}' for k in key)}) || ' 行'"))
-    flags = ", ".join(f"({chk.flag}) AS _f{i}" for i, chk in enumerate(checks))
-    # Typed first, into a table of its own: the key count below, planned as a self-join, would
-    # otherwise recompute every cleaned and typed value a second time.
-    con.execute("DROP TABLE IF EXISTS _checked")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _typed AS
-        WITH plain AS (
-            SELECT s.*, {', '.join(plain) or 'NULL AS _p'} FROM {STAGE} s WHERE _row_number > {header_row}),
-        cleaned AS (
-            SELECT _row_number, {', '.join(cleaned + [f'{filled} AS _h0', f'{other_filled} AS _o'])}
-            FROM plain s)
-        SELECT _row_number, {', '.join(values)}, ({mapped_filled} OR _h0 > 0 OR _o) AS _filled FROM cleaned""")
-    con.execute(
-        f"""CREATE TEMP TABLE _checked AS
-        WITH keyed AS (
-            SELECT *, CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY {key_sql}) ELSE 1 END AS _key_rows
-            FROM _typed WHERE _filled)  -- not a WHERE above: pushed down, it would clean every cell twice
-        SELECT * EXCLUDE (_filled), {flags}, ({' OR '.join(f'_f{i}' for i in range(len(checks)))}) AS _bad FROM keyed"""
-    )
-    con.execute("DROP TABLE _typed")
-    con.execute("DROP TABLE IF EXISTS _problems")
-    if not con.execute("SELECT coalesce(bool_or(_bad), false) FROM _checked").fetchone()[0]:
-        # the usual case: nothing to explain, so skip planning the message expressions
-        con.execute("CREATE TEMP TABLE _problems (_row_number BIGINT, "
-                    "problems STRUCT(kind VARCHAR, msg VARCHAR)[], row_json VARCHAR)")
-        return
-    json_pairs = _row_json_pairs(con, header_row, texts)
-    messages = ", ".join(
-        f"CASE WHEN c._f{i} THEN {{'kind': {lit(REJECT_KINDS[chk.kind])}, 'msg': {chk.message}}} END"
-        for i, chk in enumerate(checks))
-    con.execute(
-        f"""CREATE TEMP TABLE _problems AS
-        SELECT c._row_number, list_filter([{messages}], lambda p: p IS NOT NULL) AS problems,
-               json_object({json_pairs}) AS row_json
-        FROM _checked c JOIN {STAGE} s ON s._row_number = c._row_number
-        WHERE c._bad"""
-    )
-
-
-def _row_json_pairs(con, header_row: int, texts: list[str]) -> str:
-    """json_object() arguments giving a stage row (alias s) verbatim under the file's own headers;
-    cells beyond the header appear as 第N列 when any row has one."""
-    stage_cols = _stage_columns(con)
-    used = [c for c, t in zip(stage_cols, texts) if not t and con.execute(
-        f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {STAGE} WHERE _row_number > {header_row}").fetchone()[0]]
-    return ", ".join(f"{lit(text or f'第{i + 1}列')}, s.{c}"
-                     for i, (c, text) in enumerate(zip(stage_cols, texts)) if text or c in used)
-
-
-def _withdraw_conflicts(con, entity: Entity, landing_file: LandingFile, row_json_pairs, loaded_at: datetime) -> None:
-    """Same natural key, same batch, another file, other values: neither version is loaded.
-
-    Within one batch nothing says which file is the later word (a later *batch* is: it supersedes,
-    and is no conflict). The rows of this file go to _problems; the other file's rows, already
-    loaded, are moved from raw.<entity> to raw.rejects and that file's load-log counts are adjusted,
-    all in the caller's transaction. Rows restating the same values are harmless and stay.
-    """
-    table = f"{RAW_SCHEMA}.{entity.table}"
-    if not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE _batch_id = ? AND _file_name <> ? LIMIT 1)",
-                       [landing_file.batch_id, landing_file.file_name]).fetchone()[0]:
-        return  # the usual case: one file per entity in a batch
-    key_match = " AND ".join(f"sssg_key(CAST(c.{k} AS VARCHAR)) = sssg_key(CAST(e.{k} AS VARCHAR))"
-                             for k in entity.natural_key)
-    differs = " OR ".join(f"c.{col.name} IS DISTINCT FROM e.{col.name}" for col in entity.columns)
-    which = ", ".join(f"CASE WHEN c.{col.name} IS DISTINCT FROM e.{col.name} THEN {lit('「' + col.header + '」')} END"
-                      for col in entity.columns)
-    shown_key = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || CAST(c.{k} AS VARCHAR)"
-                                    for k in entity.natural_key)
-    con.execute("DROP TABLE IF EXISTS _conflicts")
-    con.execute(
-        f"""CREATE TEMP TABLE _conflicts AS
-        SELECT c._row_number AS new_row, e.rowid AS other_rowid, e._file_name AS other_file,
-               e._row_number AS other_row, {shown_key} AS shown_key, concat_ws('', {which}) AS differs
-        FROM _checked c JOIN {table} e ON e._batch_id = ? AND e._file_name <> ? AND {key_match}
-        WHERE NOT c._bad AND ({differs})""",
-        [landing_file.batch_id, landing_file.file_name])
-    if not con.execute("SELECT count(*) FROM _conflicts").fetchone()[0]:
-        return
-    kind = lit(REJECT_KINDS["conflicting_correction"])
-    tail = "内容不同（' || k.differs || '不一致）：同一批次内无法判断哪一个正确，两处均不载入；请核实后把正确的记录放入新的批次（以新的导出日期命名）"
-    con.execute(
-        f"""INSERT INTO _problems
-        SELECT k.new_row, list({{'kind': {kind},
-                                'msg': '记录键（' || k.shown_key || '）与同一批次文件「' || k.other_file || '」第 '
-                                       || k.other_row || ' 行的同一记录{tail}'}} ORDER BY k.other_file, k.other_row),
-               any_value(json_object({row_json_pairs()}))
-        FROM _conflicts k JOIN {STAGE} s ON s._row_number = k.new_row GROUP BY k.new_row""")
-    stored_json = ", ".join(f"{lit(col.header)}, CAST(e.{col.name} AS VARCHAR)" for col in entity.columns)
-    moved = con.execute(
-        f"""INSERT INTO {RAW_SCHEMA}.rejects
-        SELECT DISTINCT ON (k.other_rowid) {lit(entity.name)}, e._batch_id, e._batch_date, e._file_name, e._row_number,
-               json_object({stored_json}),
-               '记录键（' || k.shown_key || '）与同一批次文件「' || ? || '」第 ' || k.new_row || ' 行的同一记录{tail}。'
-               || '该行此前已载入，现已撤回（原始行按载入后的值列出）',
-               {kind}, ?
-        FROM _conflicts k JOIN {table} e ON e.rowid = k.other_rowid
-        RETURNING _file_name""",
-        [landing_file.file_name, loaded_at]).fetchall()
-    con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT other_rowid FROM _conflicts)")
-    for other_file in sorted({m[0] for m in moved}):
-        n = sum(1 for m in moved if m[0] == other_file)
-        con.execute(
-            """UPDATE raw.load_log SET rows_loaded = rows_loaded - ?, rows_rejected = rows_rejected + ?,
-                   message = concat_ws('；', nullif(message, ''), ? )
-            WHERE batch_id = ? AND file_name = ? AND status = 'loaded'
-              AND loaded_at = (SELECT max(loaded_at) FROM raw.load_log
-                               WHERE batch_id = ? AND file_name = ? AND status = 'loaded')""",
-            [n, n, f"{n} 行因与同批次文件「{landing_file.file_name}」的记录冲突已撤回（见拒收记录）",
-             landing_file.batch_id, other_file, landing_file.batch_id, other_file])
-
-
-def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, loaded_at: datetime | None = None) -> FileOutcome:
-    """Validate and load one file (a transaction of its own). Never raises for bad content."""
-    loaded_at = loaded_at or datetime.now().replace(microsecond=0)
     path, batch_id, file_name = landing_file.path, landing_file.batch_id, landing_file.file_name
     entity = load_contract().entity_for_file(file_name)
     unsafe = unsafe_reason(path, landing_file.landing)  # never open what is not a plain file inside the landing folder
@@ -256,70 +150,191 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, loaded_
     ).fetchone()
     if previous and previous[0] == sha:
         return FileOutcome(batch_id, file_name, entity.name if entity else None, "unchanged")
-
-    def record(status: str, fmt: str | None, read: int, ok: int, bad: int, message: str) -> FileOutcome:
-        row = [batch_id, landing_file.batch_date, file_name, entity.name if entity else None, sha,
-               path.lstat().st_size if unsafe is None else None, fmt, status, read, ok, bad, message, loaded_at]
-        con.execute(f"INSERT INTO raw.load_log VALUES ({', '.join('?' * len(LOAD_LOG_COLUMNS))})", row)
-        return FileOutcome(batch_id, file_name, entity.name if entity else None, status, read, ok, bad, message)
-
     problem = landing_file.problem or (f"文件{unsafe}" if unsafe else None)
     if not problem and previous and previous[1] == "loaded":
         problem = "同一批次中同名文件已载入且内容不同：更正数据请放入新的批次文件夹（以新的导出日期命名）"
     if not problem and entity is None:
         labels = "、".join(e.file_label for e in load_contract().entities)
         problem = f"无法从文件名判断数据类别：文件名应以下列之一开头：{labels}"
-    fmt, ignored = None, []
-    if not problem:  # read and check in temp tables first: a failed read must not abort the load transaction
+    fmt = None
+    if not problem:
         try:
             fmt = read_into_stage(con, path)
-            header_row, mapping, texts = _find_header(con, entity)
-            _check_rows(con, entity, header_row, mapping, texts)
-            row_json_pairs = lambda: _row_json_pairs(con, header_row, texts)  # noqa: E731 (only needed on conflict)
-            ignored = [t for t, c in zip(texts, _stage_columns(con)) if t and c not in mapping.values()]
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
+            con.execute(f"ALTER TABLE {STAGE} RENAME TO {stage}")
+            stage_cols = _stage_columns(con, stage)
+            header_row, mapping, texts = _find_header(con, entity, stage_cols, stage)
+            ignored = [t for t, c in zip(texts, stage_cols) if t and c not in mapping.values()]
+            staged = StagedFile(landing_file, entity, sha, fmt, stage, header_row, texts, ignored, path.stat().st_size)
+            return staged, stage_cols, mapping
         except FileProblem as exc:
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
             problem = str(exc)
             if fmt == "csv-gb18030" and problem.startswith("未找到表头"):
                 problem += "。文件不是 UTF-8，已按 GB18030 解读；若列名显示为乱码，说明编码不对：请按 UTF-8 或 GB18030 重新导出"
-
     con.execute("BEGIN TRANSACTION")
     try:
-        if problem:
-            outcome = record("rejected", fmt, 0, 0, 0, problem)
-        else:
-            _withdraw_conflicts(con, entity, landing_file, row_json_pairs, loaded_at)
-            read, bad = _insert_checked(con, entity, landing_file, loaded_at)
-            notes = (["文件只有表头，没有数据行"] if read == 0 else []) + (
-                ["已忽略数据规范之外的列：" + "、".join(f"「{t}」" for t in ignored)] if ignored else [])
-            outcome = record("loaded", fmt, read, read - bad, bad, "；".join(notes))
+        size = path.lstat().st_size if unsafe is None else None
+        outcome = _record(con, landing_file, entity, sha, size, fmt, "rejected", 0, 0, 0, problem, loaded_at)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    log.info("batch %s file %s: %s (%s read, %s loaded, %s rejected) %s", batch_id, file_name, outcome.status,
-             outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected, outcome.message)
     return outcome
 
 
-def _insert_checked(con, entity: Entity, landing_file: LandingFile, loaded_at: datetime) -> tuple[int, int]:
-    """Move _checked / _problems into raw.<entity> and raw.rejects; returns (rows read, rows rejected)."""
-    lineage = [landing_file.batch_id, landing_file.batch_date, landing_file.file_name]
+def _copy_cells(con, entity: Entity, index: int, staged: StagedFile, stage_cols: list[str],
+                mapping: dict[str, str]) -> None:
+    """Append the file's data rows to its group's cells table (contract columns, verbatim) and its
+    per-file facts (header texts, synonym notes) to the group's files table."""
+    stage, header_row, texts = staged.stage, staged.header_row, staged.texts
+    headless = [f"s.{c}" for c, t in zip(stage_cols, texts) if not t]
+    other = [f"s.{c}" for c, t in zip(stage_cols, texts) if t and c not in mapping.values()]
+    cells = ", ".join(f"s.{mapping[c.name]}" if c.name in mapping else "NULL::VARCHAR" for c in entity.columns)
+    # plain column references only: this statement runs per file, and expressions cost planning time
+    con.execute(
+        f"""INSERT INTO {CELLS}_{entity.name} SELECT {index}, _row_number, {cells},
+               [{', '.join(headless)}]::VARCHAR[], [{', '.join(other)}]::VARCHAR[]
+        FROM {stage} s WHERE _row_number > {header_row}""")
+    header_of = {name: texts[stage_cols.index(col)] for name, col in mapping.items()}
+    lf = staged.landing_file
+    con.execute(f"INSERT INTO {FILES}_{entity.name} VALUES (?, ?, ?, ?, {', '.join('?' * (2 * len(entity.columns)))})",
+                [index, lf.batch_id, lf.batch_date, lf.file_name,
+                 *(synonym_note(c, header_of.get(c.name)) for c in entity.columns),
+                 *(header_of.get(c.name) for c in entity.columns)])
+
+
+def _group_tables(con, entity: Entity) -> None:
+    """Empty cells and files tables for a group of `entity` (renamed to _cells / _files to be checked)."""
+    cols = ", ".join(f"{c.name} VARCHAR" for c in entity.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS}_{entity.name} (_file INTEGER, _row_number BIGINT, {cols}, "
+                "_headless VARCHAR[], _other VARCHAR[])")
+    per_file = ", ".join([f"{note_column(c.name)} VARCHAR" for c in entity.columns]
+                         + [f"{header_column(c.name)} VARCHAR" for c in entity.columns])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {FILES}_{entity.name} (_file INTEGER, batch_id VARCHAR, batch_date DATE, "
+                f"file_name VARCHAR, {per_file})")
+
+
+def _row_json_pairs(con, stage: str, header_row: int, texts: list[str]) -> str:
+    """json_object() arguments giving a stage row (alias s) verbatim under the file's own headers;
+    cells beyond the header appear as 第N列 when any row has one."""
+    stage_cols = _stage_columns(con, stage)
+    used = [c for c, t in zip(stage_cols, texts) if not t and con.execute(
+        f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {stage} WHERE _row_number > {header_row}").fetchone()[0]]
+    return ", ".join(f"{lit(text or f'第{i + 1}列')}, s.{c}"
+                     for i, (c, text) in enumerate(zip(stage_cols, texts)) if text or c in used)
+
+
+def _load_group(con, group: Group, loaded_at: datetime) -> list[FileOutcome]:
+    """Check the group's staged files together and load them in one transaction."""
+    entity, files = group.entity, dict(enumerate(group.files))  # indexes as given while staging
+    for table in (CELLS, FILES):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"ALTER TABLE {table}_{entity.name} RENAME TO {table}")
+    check_group(con, entity)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        withdraw_conflicts(con, entity, loaded_at)
+        counts = _insert_checked(con, entity, files, loaded_at)
+        outcomes = []
+        for i, f in files.items():
+            read, bad = counts.get(i, (0, 0))
+            notes = (["文件只有表头，没有数据行"] if read == 0 else []) + (
+                ["已忽略数据规范之外的列：" + "、".join(f"「{t}」" for t in f.ignored)] if f.ignored else [])
+            outcomes.append(_record(con, f.landing_file, entity, f.sha, f.size, f.fmt, "loaded", read, read - bad, bad,
+                                    "；".join(notes), loaded_at))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    for table in [CELLS, FILES, "_checked", "_problems", "_row_json", *(f.stage for f in files.values())]:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return outcomes
+
+
+def _insert_checked(con, entity: Entity, files: dict[int, StagedFile], loaded_at: datetime) -> dict[int, tuple[int, int]]:
+    """Move _checked / _problems into raw.<entity> and raw.rejects; {file: (rows read, rows rejected)}."""
     cols = ", ".join(c.name for c in entity.columns)
     con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.{entity.table} ({cols}, _batch_id, _batch_date, _file_name, _row_number, _loaded_at)
-        SELECT {cols}, ?, ?, ?, _row_number, ? FROM _checked ANTI JOIN _problems USING (_row_number)""",
-        [*lineage, loaded_at],
+        SELECT {cols}, f.batch_id, f.batch_date, f.file_name, c._row_number, ?
+        FROM _checked c JOIN {FILES} f USING (_file)
+        WHERE NOT EXISTS (SELECT 1 FROM _problems p WHERE p._file = c._file AND p._row_number = c._row_number)""",
+        [loaded_at],
     )
+    con.execute("CREATE OR REPLACE TEMP TABLE _row_json (_file INTEGER, _row_number BIGINT, row_json VARCHAR)")
+    for i in (r[0] for r in con.execute("SELECT DISTINCT _file FROM _problems ORDER BY 1").fetchall()):
+        f = files[i]
+        con.execute(
+            f"""INSERT INTO _row_json SELECT {i}, s._row_number, json_object({_row_json_pairs(con, f.stage, f.header_row, f.texts)})
+            FROM {f.stage} s WHERE s._row_number IN (SELECT _row_number FROM _problems WHERE _file = {i})""")
     con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.rejects
-        SELECT ?, ?, ?, ?, _row_number, row_json,
-               array_to_string(list_transform(problems, lambda p: p.msg), {lit(REASON_SEPARATOR)}),
-               array_to_string(list_sort(list_distinct(list_transform(problems, lambda p: p.kind))), {lit(REASON_SEPARATOR)}),
+        SELECT ?, f.batch_id, f.batch_date, f.file_name, p._row_number, j.row_json,
+               array_to_string(list_transform(p.problems, lambda x: x.msg), {lit(REASON_SEPARATOR)}),
+               array_to_string(list_sort(list_distinct(list_transform(p.problems, lambda x: x.kind))), {lit(REASON_SEPARATOR)}),
                ?
-        FROM _problems ORDER BY _row_number""",
-        [entity.name, *lineage, loaded_at],
+        FROM _problems p JOIN {FILES} f USING (_file) JOIN _row_json j USING (_file, _row_number)
+        ORDER BY p._file, p._row_number""",
+        [entity.name, loaded_at],
     )
-    return con.execute("SELECT (SELECT count(*) FROM _checked), (SELECT count(*) FROM _problems)").fetchone()
+    read = dict(con.execute("SELECT _file, count(*) FROM _checked GROUP BY 1").fetchall())
+    bad = dict(con.execute("SELECT _file, count(*) FROM _problems GROUP BY 1").fetchall())
+    return {i: (read.get(i, 0), bad.get(i, 0)) for i in files}
+
+
+class Loader:
+    """Stages files as they come and loads them in groups (one per entity), in bounded memory.
+
+    A group never holds two files of one batch and entity: the second waits for the first to be
+    loaded, so that a conflict between them is found against raw (conflicts.py).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, loaded_at: datetime):
+        self.con, self.loaded_at = con, loaded_at
+        self.groups: dict[str, Group] = {}
+        self.outcomes: dict[tuple[str, str], FileOutcome] = {}
+        self.staged_bytes = 0
+        self.count = 0
+
+    def add(self, landing_file: LandingFile) -> None:
+        entity = load_contract().entity_for_file(landing_file.file_name)
+        if entity and (group := self.groups.get(entity.name)) and group.has_batch(landing_file.batch_id):
+            self._flush(entity.name)
+        self.count += 1
+        result = _stage_file(self.con, landing_file, f"_stage_{self.count}", self.loaded_at)
+        if isinstance(result, FileOutcome):
+            self.outcomes[(landing_file.batch_id, landing_file.file_name)] = result
+            return
+        staged, stage_cols, mapping = result
+        if entity.name not in self.groups:
+            _group_tables(self.con, entity)
+            self.groups[entity.name] = Group(entity)
+        group = self.groups[entity.name]
+        _copy_cells(self.con, entity, len(group.files), staged, stage_cols, mapping)
+        group.files.append(staged)
+        self.staged_bytes += staged.size
+        if self.staged_bytes >= GROUP_BYTES:
+            for name in list(self.groups):
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        group = self.groups.pop(name)
+        for outcome in _load_group(self.con, group, self.loaded_at):
+            self.outcomes[(outcome.batch_id, outcome.file_name)] = outcome
+        self.staged_bytes -= sum(f.size for f in group.files)
+
+    def finish(self) -> dict[tuple[str, str], FileOutcome]:
+        for name in list(self.groups):
+            self._flush(name)
+        return self.outcomes
+
+
+def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, loaded_at: datetime | None = None) -> FileOutcome:
+    """Validate and load one file on its own. Never raises for bad content."""
+    loader = Loader(con, loaded_at or datetime.now().replace(microsecond=0))
+    loader.add(landing_file)
+    return loader.finish()[(landing_file.batch_id, landing_file.file_name)]
 
 
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
@@ -336,8 +351,12 @@ def ingest_landing(landing: Path, warehouse: Path) -> list[FileOutcome]:
     """Load every new file under `landing` into `warehouse`, oldest batch first."""
     con = open_warehouse(warehouse)
     try:
-        loaded_at = datetime.now().replace(microsecond=0)
-        return [load_file(con, f, loaded_at) for f in discover(landing)]
+        loader = Loader(con, datetime.now().replace(microsecond=0))
+        files = discover(landing)
+        for landing_file in files:
+            loader.add(landing_file)
+        outcomes = loader.finish()
+        return [outcomes[(f.batch_id, f.file_name)] for f in files]
     finally:
         con.execute("CHECKPOINT")
         con.close()

@@ -100,28 +100,34 @@ def cleaned_sql(cell: str, plain: str | None = None) -> tuple[str, str]:
             f"CASE WHEN {plain} THEN nullif({cell}, '') ELSE sssg_key({cell}) END")
 
 
+def synonym_note(col: Column, file_header: str | None) -> str:
+    """What messages add when the file names the column by a synonym, so the clerk finds it."""
+    if file_header and label_key(file_header) != label_key(col.header):
+        return f"（文件中的列名为「{file_header}」）"
+    return ""
+
+
 def column_sql(col: Column, cell: str | None, text: str | None, code: str | None,
-               file_header: str | None = None) -> tuple[str, list[Check]]:
+               note_sql: str | None = None) -> tuple[str, list[Check]]:
     """(typed value expression, checks) for one contract column.
 
     `text` and `code` name the cleaned forms of the column's stage cell (see cleaned_sql); `cell`
     is the verbatim stage cell, used only in messages. The checks refer to the typed value by the
-    column's name and to present(col). `file_header` is the header the file uses for the column:
-    when it is a synonym, messages name it too, so the clerk finds the column in the file.
+    column's name and to present(col). `note_sql`, when given, is SQL giving the file's
+    synonym_note for the column (per file: one check runs over many files), appended to messages.
     """
     if cell is None:  # optional column absent from this file
         return "NULL", []
     contract = load_contract()
     name = f"「{col.header}」"
-    where = (f"（文件中的列名为「{file_header}」）"
-             if file_header and label_key(file_header) != label_key(col.header) else "")
+    where = f" || {note_sql}" if note_sql else ""
     checks = []
     if col.required:
-        checks.append(Check("missing_required", f"NOT {present(col)}", lit(f"{name}为必填项，但为空{where}")))
+        checks.append(Check("missing_required", f"NOT {present(col)}", lit(f"{name}为必填项，但为空") + where))
 
     def bad(kind: str, expected: str) -> Check:
         return Check(kind, f"{present(col)} AND {col.name} IS NULL",
-                     f"{lit(name + '的值「')} || left({cell}, 60) || {lit('」' + expected + where)}")
+                     f"{lit(name + '的值「')} || left({cell}, 60) || {lit('」' + expected)}{where}")
 
     if col.type == "text":
         value = text
@@ -177,16 +183,15 @@ DATE_ORDERS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def date_order_checks(entity_name: str, headers: dict[str, str]) -> list[Check]:
-    """Checks for DATE_ORDERS of one entity; `headers` maps the columns present in the file to the
-    header text the file uses for them (the words the clerk sees)."""
+def date_order_checks(entity_name: str, header_sql: dict[str, str]) -> list[Check]:
+    """Checks for DATE_ORDERS of one entity; `header_sql` maps each column to SQL giving the header
+    text the file uses for it (the words the clerk sees)."""
     checks = []
     for ent, earlier, later, why in DATE_ORDERS:
-        if ent != entity_name or earlier not in headers or later not in headers:
+        if ent != entity_name or earlier not in header_sql or later not in header_sql:
             continue
-        first, second = f"「{headers[earlier]}」", f"「{headers[later]}」"
         checks.append(Check(
             "bad_date_order", f"coalesce({later} < {earlier}, false)",
-            f"{lit(second + '（')} || strftime(c.{later}, '%Y-%m-%d') || {lit('）早于' + first + '（')} || "
-            f"strftime(c.{earlier}, '%Y-%m-%d') || {lit('）：' + why + '，请核对这两个日期')}"))
+            f"'「' || {header_sql[later]} || '」（' || strftime(c.{later}, '%Y-%m-%d') || '）早于「' || "
+            f"{header_sql[earlier]} || '」（' || strftime(c.{earlier}, '%Y-%m-%d') || {lit('）：' + why + '，请核对这两个日期')}"))
     return checks
