@@ -1,6 +1,6 @@
 """The stages that have no command line of their own, each run as a child process by the bench:
 
-    python -m pipelines.bench.child ingest      --json OUT   (pipelines.ingest.load.ingest_landing, timed per file)
+    python -m pipelines.bench.child ingest      --json OUT   (pipelines.ingest.load.ingest_landing, timed per file and group)
     python -m pipelines.bench.child publish     --json OUT   (pipelines.publish.publish)
     python -m pipelines.bench.child loaders     --json OUT --repeat N
     python -m pipelines.bench.child anchor-csv  --json OUT --work DIR
@@ -20,30 +20,45 @@ from pipelines.settings import paths
 
 
 def ingest() -> dict:
-    """The real ingest_landing, with load_file wrapped to time each file (so CSV files can be
-    compared with DuckDB's read_csv on their own)."""
+    """The real ingest_landing, timed per file so CSV files can be compared with DuckDB's read_csv
+    on their own. Files are checked and loaded in groups: a file's time is its own reading and
+    staging plus its share, by bytes, of its group's check and load."""
     from pipelines.ingest import load
 
     where = paths()
-    per_file: list[dict] = []
-    real_load_file = load.load_file
+    per_file: dict[tuple[str, str], dict] = {}
+    real = {name: getattr(load, name) for name in ("_stage_file", "_copy_cells", "_load_group")}
 
-    def timed_load_file(con, landing_file, *args, **kwargs):
-        started = time.perf_counter()
-        outcome = real_load_file(con, landing_file, *args, **kwargs)
-        path = Path(landing_file.path)
-        per_file.append({"suffix": path.suffix.lower(), "bytes": path.stat().st_size,
-                         "seconds": time.perf_counter() - started, "status": outcome.status,
-                         "rows_read": outcome.rows_read, "rows_rejected": outcome.rows_rejected})
-        return outcome
+    def timed(name, key_of):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            result = real[name](*args, **kwargs)
+            seconds = time.perf_counter() - started
+            files = key_of(*args)
+            total = sum(f.size for f in files) or 1
+            for f in files:
+                path = Path(f.landing_file.path)
+                entry = per_file.setdefault((f.landing_file.batch_id, f.landing_file.file_name), {
+                    "suffix": path.suffix.lower(), "bytes": path.stat().st_size, "seconds": 0.0})
+                entry["seconds"] += seconds * (f.size / total if len(files) > 1 else 1)
+            return result
+        return wrapper
 
-    load.load_file = timed_load_file
+    staged_of = {}
+    def key_stage(con, landing_file, *rest):  # noqa: E306
+        return [staged_of.setdefault(landing_file.path, _Sized(landing_file))]
+
+    load._stage_file = timed("_stage_file", key_stage)
+    load._copy_cells = timed("_copy_cells", lambda con, entity, index, staged, *rest: [staged])
+    load._load_group = timed("_load_group", lambda con, group, *rest: group.files)
     started = time.perf_counter()
     try:
         outcomes = load.ingest_landing(where.landing, where.warehouse)
     finally:
-        load.load_file = real_load_file
+        for name, function in real.items():
+            setattr(load, name, function)
     seconds = time.perf_counter() - started
+    per_file = list(per_file.values())
     csv = [f for f in per_file if f["suffix"] == ".csv"]
     return {"seconds": seconds, "files": len(outcomes), "per_file_timed": len(per_file),
             "refused": sum(o.status == "rejected" for o in outcomes),
@@ -52,6 +67,17 @@ def ingest() -> dict:
             "csv_seconds": sum(f["seconds"] for f in csv),
             "xlsx_files": sum(f["suffix"] == ".xlsx" for f in per_file),
             "xlsx_seconds": sum(f["seconds"] for f in per_file if f["suffix"] == ".xlsx")}
+
+
+class _Sized:
+    """A landing file as the timing wrapper sees it before it is staged."""
+
+    def __init__(self, landing_file):
+        self.landing_file = landing_file
+        try:
+            self.size = Path(landing_file.path).lstat().st_size
+        except OSError:
+            self.size = 0
 
 
 def publish() -> dict:
