@@ -160,6 +160,13 @@ def test_rejected_rows_are_searchable(serving):
     assert any(i.value == "没有符合条件的拒收行。" for i in at.info)
 
 
+def test_rejected_rows_open_on_the_newest_batch_and_all_batches_are_one_choice_away(serving):
+    at = run_page()
+    assert at.selectbox(key="rejects_batch").value == "20200731_月度导出"  # the newest batch with rejects
+    at.selectbox(key="rejects_batch").select("全部").run()
+    assert len(frame_with(at, "原始行")) == 2
+
+
 def test_every_table_has_a_csv_download(serving):
     at = run_page()
     downloads = [e for e in at.get("download_button")]

@@ -120,7 +120,11 @@ else:
     entity = col_entity.selectbox(
         "数据类别", [ALL, *titles], format_func=lambda e: titles.get(e, e), key="rejects_entity"
     )
-    batch = col_batch.selectbox("批次", [ALL, *options["batch_id"].unique().tolist()], key="rejects_batch")
+    # The newest batch first: what a clerk acts on; every batch (tens of thousands of rows at
+    # province scale) is one choice away.
+    batches = options["batch_id"].unique().tolist()  # newest first
+    batch = col_batch.selectbox("批次", [ALL, *batches], index=1 if batches else 0, key="rejects_batch",
+                                help="默认显示最新一个有拒收行的批次；选「全部」查看所有批次")
     found = data.rejects(
         search=search, entity=None if entity == ALL else entity, batch_id=None if batch == ALL else batch
     )

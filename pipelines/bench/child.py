@@ -27,7 +27,7 @@ def ingest() -> dict:
 
     where = paths()
     per_file: dict[tuple[str, str], dict] = {}
-    real = {name: getattr(load, name) for name in ("_stage_file", "_copy_cells", "_load_group")}
+    real = {name: getattr(load, name) for name in ("_stage_file", "_load_group")}
 
     def timed(name, key_of):
         def wrapper(*args, **kwargs):
@@ -49,7 +49,6 @@ def ingest() -> dict:
         return [staged_of.setdefault(landing_file.path, _Sized(landing_file))]
 
     load._stage_file = timed("_stage_file", key_stage)
-    load._copy_cells = timed("_copy_cells", lambda con, entity, index, staged, *rest: [staged])
     load._load_group = timed("_load_group", lambda con, group, *rest: group.files)
     started = time.perf_counter()
     try:

@@ -82,7 +82,9 @@ def page_loaders() -> list[tuple[str, str, Callable[[], object]]]:
         ("data_status", "reject_kinds", data.reject_kinds),
         ("data_status", "reject_reasons_by_entity", data.reject_reasons_by_entity),
         ("data_status", "reject_filter_options", data.reject_filter_options),
-        ("data_status", "rejects", data.rejects),
+        # the page opens on the newest batch with rejects (options are newest first)
+        ("data_status", "rejects(newest batch)",
+         lambda: data.rejects(batch_id=next(iter(data.reject_filter_options()["batch_id"]), None))),
         ("data_status", "unresolved_department_names", data.unresolved_department_names),
     ]
     return out

@@ -1,7 +1,7 @@
 """Checking the rows of a group of staged files of one entity, set-based, in one pass for them all.
 
 Planning DuckDB statements of this size costs tens of milliseconds whatever the row count, so the
-files of a group are copied into one table of fixed shape (`_cells`: the contract's columns as
+files of a group are seen through one view of fixed shape (`_cells`: the contract's columns as
 verbatim text, NULL where a file lacks the column) and checked together. What differs per file
 (the header a message should name) comes from the `_files` table.
 

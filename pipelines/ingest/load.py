@@ -108,6 +108,7 @@ class StagedFile:
     texts: list[str]
     ignored: list[str]
     size: int
+    cells_sql: str = ""  # its rows in the group's fixed shape (see _add_to_group)
 
 
 @dataclass
@@ -183,19 +184,20 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     return outcome
 
 
-def _copy_cells(con, entity: Entity, index: int, staged: StagedFile, stage_cols: list[str],
-                mapping: dict[str, str]) -> None:
-    """Append the file's data rows to its group's cells table (contract columns, verbatim) and its
-    per-file facts (header texts, synonym notes) to the group's files table."""
-    stage, header_row, texts = staged.stage, staged.header_row, staged.texts
+def _add_to_group(con, entity: Entity, index: int, staged: StagedFile, stage_cols: list[str],
+                  mapping: dict[str, str]) -> None:
+    """Give the file its place in the group: a SELECT of its data rows in the group's fixed shape
+    (contract columns, verbatim; the checks read the union of these), and a row of per-file facts
+    (header texts, synonym notes) in the group's files table."""
+    header_row, texts = staged.header_row, staged.texts
     headless = [f"s.{c}" for c, t in zip(stage_cols, texts) if not t]
     other = [f"s.{c}" for c, t in zip(stage_cols, texts) if t and c not in mapping.values()]
-    cells = ", ".join(f"s.{mapping[c.name]}" if c.name in mapping else "NULL::VARCHAR" for c in entity.columns)
-    # plain column references only: this statement runs per file, and expressions cost planning time
-    con.execute(
-        f"""INSERT INTO {CELLS}_{entity.name} SELECT {index}, _row_number, {cells},
-               [{', '.join(headless)}]::VARCHAR[], [{', '.join(other)}]::VARCHAR[]
-        FROM {stage} s WHERE _row_number > {header_row}""")
+    cells = ", ".join(f"s.{mapping[c.name]} AS {c.name}" if c.name in mapping else f"NULL::VARCHAR AS {c.name}"
+                      for c in entity.columns)
+    # plain column references only: every file's part is planned with the checks, and expressions cost
+    staged.cells_sql = (f"SELECT {index}::INTEGER AS _file, _row_number, {cells}, "
+                        f"[{', '.join(headless)}]::VARCHAR[] AS _headless, [{', '.join(other)}]::VARCHAR[] AS _other "
+                        f"FROM {staged.stage} s WHERE _row_number > {header_row}")
     header_of = {name: texts[stage_cols.index(col)] for name, col in mapping.items()}
     lf = staged.landing_file
     con.execute(f"INSERT INTO {FILES}_{entity.name} VALUES (?, ?, ?, ?, {', '.join('?' * (2 * len(entity.columns)))})",
@@ -204,11 +206,8 @@ def _copy_cells(con, entity: Entity, index: int, staged: StagedFile, stage_cols:
                  *(header_of.get(c.name) for c in entity.columns)])
 
 
-def _group_tables(con, entity: Entity) -> None:
-    """Empty cells and files tables for a group of `entity` (renamed to _cells / _files to be checked)."""
-    cols = ", ".join(f"{c.name} VARCHAR" for c in entity.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS}_{entity.name} (_file INTEGER, _row_number BIGINT, {cols}, "
-                "_headless VARCHAR[], _other VARCHAR[])")
+def _files_table(con, entity: Entity) -> None:
+    """An empty files table for a group of `entity` (renamed to _files when the group is checked)."""
     per_file = ", ".join([f"{note_column(c.name)} VARCHAR" for c in entity.columns]
                          + [f"{header_column(c.name)} VARCHAR" for c in entity.columns])
     con.execute(f"CREATE OR REPLACE TEMP TABLE {FILES}_{entity.name} (_file INTEGER, batch_id VARCHAR, batch_date DATE, "
@@ -228,9 +227,9 @@ def _row_json_pairs(con, stage: str, header_row: int, texts: list[str]) -> str:
 def _load_group(con, group: Group, loaded_at: datetime) -> list[FileOutcome]:
     """Check the group's staged files together and load them in one transaction."""
     entity, files = group.entity, dict(enumerate(group.files))  # indexes as given while staging
-    for table in (CELLS, FILES):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute(f"ALTER TABLE {table}_{entity.name} RENAME TO {table}")
+    con.execute(f"DROP TABLE IF EXISTS {FILES}")
+    con.execute(f"ALTER TABLE {FILES}_{entity.name} RENAME TO {FILES}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {CELLS} AS " + " UNION ALL ".join(f.cells_sql for f in files.values()))
     check_group(con, entity)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -247,7 +246,8 @@ def _load_group(con, group: Group, loaded_at: datetime) -> list[FileOutcome]:
     except Exception:
         con.execute("ROLLBACK")
         raise
-    for table in [CELLS, FILES, "_checked", "_problems", "_row_json", *(f.stage for f in files.values())]:
+    con.execute(f"DROP VIEW IF EXISTS {CELLS}")
+    for table in [FILES, "_checked", "_problems", "_row_json", *(f.stage for f in files.values())]:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return outcomes
 
@@ -308,10 +308,10 @@ class Loader:
             return
         staged, stage_cols, mapping = result
         if entity.name not in self.groups:
-            _group_tables(self.con, entity)
+            _files_table(self.con, entity)
             self.groups[entity.name] = Group(entity)
         group = self.groups[entity.name]
-        _copy_cells(self.con, entity, len(group.files), staged, stage_cols, mapping)
+        _add_to_group(self.con, entity, len(group.files), staged, stage_cols, mapping)
         group.files.append(staged)
         self.staged_bytes += staged.size
         if self.staged_bytes >= GROUP_BYTES:

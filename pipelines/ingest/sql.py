@@ -39,9 +39,16 @@ def macros() -> list[str]:
         r"""CREATE OR REPLACE TEMP MACRO sssg_date_text(k) AS regexp_replace(regexp_replace(regexp_replace(
             regexp_replace(k, '^(\d{4})(\d{2})(\d{2})', '\1-\2-\3'),
             'T?\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$', ''), '[年月/.]', '-', 'g'), '[日-]+$', '')""",
-        r"""CREATE OR REPLACE TEMP MACRO sssg_date_key(k) AS CASE
+        r"""CREATE OR REPLACE TEMP MACRO sssg_date_general(k) AS CASE
             WHEN regexp_full_match(sssg_date_text(k), '\d{4}-\d{1,2}-\d{1,2}')
             THEN try_cast(sssg_date_text(k) AS DATE) END""",
+        # The two forms exports mostly use, without the general form's nine regular expressions;
+        # the same result (tests/test_ingest_fast_paths.py compares them on arbitrary strings).
+        r"""CREATE OR REPLACE TEMP MACRO sssg_date_key(k) AS CASE
+            WHEN length(k) = 10 AND substr(k, 5, 1) = '-' AND substr(k, 8, 1) = '-' THEN try_cast(k AS DATE)
+            WHEN regexp_full_match(k, '\d{4}年\d{1,2}月\d{1,2}日')
+            THEN try_cast(replace(replace(replace(k, '年', '-'), '月', '-'), '日', '') AS DATE)
+            ELSE sssg_date_general(k) END""",
         "CREATE OR REPLACE TEMP MACRO sssg_date(s) AS sssg_date_key(sssg_key(s))",
         # GB 32100-2015 check digit, unrolled (a lambda over a list literal is ~20x slower per row)
         f"""CREATE OR REPLACE TEMP MACRO sssg_uscc_ok(u) AS
