@@ -194,10 +194,13 @@ def render_entities_macro(contract: Contract | None = None) -> str:
     lines = [
         f"{{# {_HEADER} #}}",
         "{% macro platform_entities() %}",
-        "    {# Every entity of the export contract: name and raw table, in contract order. #}",
+        "    {# Every entity of the export contract, in contract order: name, raw table, and its natural",
+        "       key's columns with their headers (the keys of a withdrawn row's row_json in raw.rejects). #}",
         "    {{ return([",
     ]
-    lines += [f"        {{'entity': '{e.name}', 'table': '{e.table}'}}," for e in contract.entities]
+    for e in contract.entities:
+        key = ", ".join(f"{{'column': '{k}', 'header': '{e.column(k).header}'}}" for k in e.natural_key)
+        lines.append(f"        {{'entity': '{e.name}', 'table': '{e.table}', 'natural_key': [{key}]}},")
     lines += ["    ]) }}", "{% endmacro %}", ""]
     return "\n".join(lines)
 

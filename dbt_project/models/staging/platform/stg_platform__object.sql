@@ -1,8 +1,18 @@
+{{ config(
+    materialized=staging_materialization(),
+    unique_key='uscc',
+    incremental_strategy='delete+insert',
+    post_hook="{{ forget_vanished_keys('object') }}",
+) }}
+-- Incremental on DuckDB: only the keys a new load touched are recomputed (macros/incremental_staging.sql).
 with
 
 source as (
 
     select * from {{ source('raw', 'object') }}
+    {% if is_incremental() %}
+    where uscc in ({{ changed_keys('object') }})
+    {% endif %}
 
 ),
 

@@ -1,8 +1,18 @@
+{{ config(
+    materialized=staging_materialization(),
+    unique_key='result_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ forget_vanished_keys('result') }}",
+) }}
+-- Incremental on DuckDB: only the keys a new load touched are recomputed (macros/incremental_staging.sql).
 with
 
 source as (
 
     select * from {{ source('raw', 'result') }}
+    {% if is_incremental() %}
+    where result_id in ({{ changed_keys('result') }})
+    {% endif %}
 
 ),
 
