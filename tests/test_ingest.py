@@ -207,3 +207,21 @@ def test_mixed_line_endings_are_read(landing, warehouse):
     rows = [",".join(TASK_HEADER), ",".join(task_row()), ",".join(task_row("T-0002"))]
     path.write_bytes((rows[0] + "\r\n" + rows[1] + "\n" + rows[2] + "\r\n").encode())
     assert ingest(landing, warehouse)["抽查任务_202007.csv"].rows_loaded == 2
+
+
+def test_each_run_is_stamped_later_than_every_earlier_run_even_when_the_clock_was_set_back(warehouse):
+    """The incremental dbt models take the rows newer than they hold: a run stamped earlier than
+    the last one (the clock set back) would never reach them."""
+    from datetime import datetime, timedelta
+
+    from pipelines.ingest.load import open_warehouse, run_timestamp
+
+    con = open_warehouse(warehouse)
+    try:
+        assert abs(run_timestamp(con) - datetime.now()) < timedelta(seconds=5)  # first run: now
+        future = datetime(2099, 1, 1, 8, 0, 0)
+        con.execute("INSERT INTO raw.load_log (batch_id, file_name, status, loaded_at) VALUES ('b', 'f', 'loaded', ?)",
+                    [future])
+        assert run_timestamp(con) == future + timedelta(seconds=1)
+    finally:
+        con.close()

@@ -20,7 +20,9 @@
 
 
 {% macro _loaded_since_this() -%}
-    {#- The newest load {{ this }} reflects; >= below, so that load is recomputed rather than missed. -#}
+    {#- The newest load {{ this }} reflects. Each ingest run stamps its rows with one _loaded_at,
+        later than every earlier run's (pipelines/ingest/load.py run_timestamp): rows newer than
+        this are exactly those of the loads since. -#}
     (select coalesce(max(_loaded_at), cast('1900-01-01 00:00:00' as timestamp)) from {{ this }})
 {%- endmacro %}
 
@@ -31,7 +33,7 @@
         raw: their keys come along harmlessly. -#}
     select json_extract_string(row_json, '$."{{ e.natural_key[0].header }}"')
     from {{ source('raw', 'rejects') }}
-    where entity = '{{ e.entity }}' and _loaded_at >= {{ _loaded_since_this() }}
+    where entity = '{{ e.entity }}' and _loaded_at > {{ _loaded_since_this() }}
 {%- endmacro %}
 
 
@@ -43,7 +45,7 @@
     {%- endif -%}
     select {{ e.natural_key[0].column }}
     from {{ source('raw', e.table) }}
-    where _loaded_at >= {{ _loaded_since_this() }}
+    where _loaded_at > {{ _loaded_since_this() }}
     union
     {{ _withdrawn_keys(e) }}
 {%- endmacro %}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -347,11 +347,19 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def run_timestamp(con) -> datetime:
+    """This run's _loaded_at: now, but always later than every earlier run's (a clock set back
+    must not break it), so the incremental dbt models can take what is newer than they hold."""
+    now = datetime.now().replace(microsecond=0)
+    last = con.execute("SELECT max(loaded_at) FROM raw.load_log").fetchone()[0]
+    return max(now, last + timedelta(seconds=1)) if last else now
+
+
 def ingest_landing(landing: Path, warehouse: Path) -> list[FileOutcome]:
     """Load every new file under `landing` into `warehouse`, oldest batch first."""
     con = open_warehouse(warehouse)
     try:
-        loader = Loader(con, datetime.now().replace(microsecond=0))
+        loader = Loader(con, run_timestamp(con))
         files = discover(landing)
         for landing_file in files:
             loader.add(landing_file)
