@@ -2,6 +2,7 @@
     materialized=staging_materialization(),
     unique_key='uscc',
     incremental_strategy='delete+insert',
+    on_schema_change='fail',
     post_hook="{{ forget_vanished_keys('object') }}",
 ) }}
 -- Incremental on DuckDB: only the keys a new load touched are recomputed (macros/incremental_staging.sql).

@@ -2,6 +2,7 @@
     materialized=staging_materialization(),
     unique_key='result_id',
     incremental_strategy='delete+insert',
+    on_schema_change='fail',
     post_hook="{{ forget_vanished_keys('result') }}",
 ) }}
 -- Incremental on DuckDB: only the keys a new load touched are recomputed (macros/incremental_staging.sql).
