@@ -48,17 +48,29 @@ def _unit_clause(sel: Selection) -> tuple[str, list]:
 # --- dimensions ------------------------------------------------------------------------------------
 
 def filter_options() -> dict:
-    """years, regions (code -> name, counties only), depts (code -> name) and the latest period."""
-    years = query("SELECT DISTINCT year FROM marts.fct_metric_values ORDER BY year")
-    regions = query("SELECT region_code, region_name FROM marts.dim_region WHERE NOT is_city "
-                    "ORDER BY region_code")
-    depts = query("SELECT dept_code, dept_name FROM marts.dim_department ORDER BY region_code, dept_code")
-    latest = query("SELECT max(period_start) AS latest FROM marts.fct_metric_values WHERE grain = 'month'")
-    value = latest.iloc[0]["latest"] if not latest.empty else None
+    """years, regions (code -> name, counties only), depts (code -> name) and the latest period.
+
+    One query, not four: every page calls this first, and each query opens the serving file."""
+    row = query(
+        """
+        SELECT (SELECT list(DISTINCT year ORDER BY year) FROM marts.fct_metric_values) AS years,
+               (SELECT list(region_code ORDER BY region_code) FROM marts.dim_region WHERE NOT is_city) AS region_codes,
+               (SELECT list(region_name ORDER BY region_code) FROM marts.dim_region WHERE NOT is_city) AS region_names,
+               (SELECT list(dept_code ORDER BY region_code, dept_code) FROM marts.dim_department) AS dept_codes,
+               (SELECT list(dept_name ORDER BY region_code, dept_code) FROM marts.dim_department) AS dept_names,
+               (SELECT max(period_start) FROM marts.fct_metric_values WHERE grain = 'month') AS latest
+        """
+    ).iloc[0]
+
+    def items(column: str) -> list:
+        value = row[column]
+        return [] if value is None or (not hasattr(value, "__len__") and pd.isna(value)) else list(value)
+
+    value = row["latest"]
     return {
-        "years": [int(y) for y in years["year"]],
-        "regions": dict(zip(regions["region_code"], regions["region_name"])),
-        "depts": dict(zip(depts["dept_code"], depts["dept_name"])),
+        "years": [int(y) for y in items("years")],
+        "regions": dict(zip(items("region_codes"), items("region_names"))),
+        "depts": dict(zip(items("dept_codes"), items("dept_names"))),
         "latest": None if value is None or pd.isna(value) else pd.Timestamp(value).date(),
     }
 
