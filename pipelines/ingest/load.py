@@ -136,10 +136,8 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     """Read one file into the stage table `stage` and find its header.
 
     Returns (the staged file, its stage columns, {contract column: stage column}), or the outcome
-    when the file is already loaded or refused as a whole (then recorded at once).
-
-    Returns the outcome when the file is already loaded or refused as a whole (recorded at once);
-    never raises for bad content.
+    when the file is already loaded or refused as a whole (then recorded at once). Never raises for
+    bad content.
     """
     path, batch_id, file_name = landing_file.path, landing_file.batch_id, landing_file.file_name
     entity = load_contract().entity_for_file(file_name)
