@@ -27,35 +27,34 @@ def ingest() -> dict:
 
     where = paths()
     per_file: dict[tuple[str, str], dict] = {}
-    real = {name: getattr(load, name) for name in ("_stage_file", "_load_group")}
+    real_stage, real_group = load._stage_file, load._load_group
 
-    def timed(name, key_of):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            result = real[name](*args, **kwargs)
-            seconds = time.perf_counter() - started
-            files = key_of(*args)
-            total = sum(f.size for f in files) or 1
-            for f in files:
-                path = Path(f.landing_file.path)
-                entry = per_file.setdefault((f.landing_file.batch_id, f.landing_file.file_name), {
-                    "suffix": path.suffix.lower(), "bytes": path.stat().st_size, "seconds": 0.0})
-                entry["seconds"] += seconds * (f.size / total if len(files) > 1 else 1)
-            return result
-        return wrapper
+    def charge(landing_file, seconds: float) -> None:
+        path = Path(landing_file.path)
+        entry = per_file.setdefault((landing_file.batch_id, landing_file.file_name), {
+            "suffix": path.suffix.lower(), "bytes": path.lstat().st_size, "seconds": 0.0})
+        entry["seconds"] += seconds
 
-    staged_of = {}
-    def key_stage(con, landing_file, *rest):  # noqa: E306
-        return [staged_of.setdefault(landing_file.path, _Sized(landing_file))]
+    def timed_stage(con, landing_file, *args, **kwargs):
+        started = time.perf_counter()
+        result = real_stage(con, landing_file, *args, **kwargs)
+        charge(landing_file, time.perf_counter() - started)
+        return result
 
-    load._stage_file = timed("_stage_file", key_stage)
-    load._load_group = timed("_load_group", lambda con, group, *rest: group.files)
+    def timed_group(con, group, *args, **kwargs):
+        started = time.perf_counter()
+        result = real_group(con, group, *args, **kwargs)
+        seconds, total = time.perf_counter() - started, sum(f.size for f in group.files) or 1
+        for f in group.files:
+            charge(f.landing_file, seconds * f.size / total)
+        return result
+
+    load._stage_file, load._load_group = timed_stage, timed_group
     started = time.perf_counter()
     try:
         outcomes = load.ingest_landing(where.landing, where.warehouse)
     finally:
-        for name, function in real.items():
-            setattr(load, name, function)
+        load._stage_file, load._load_group = real_stage, real_group
     seconds = time.perf_counter() - started
     per_file = list(per_file.values())
     csv = [f for f in per_file if f["suffix"] == ".csv"]
@@ -66,17 +65,6 @@ def ingest() -> dict:
             "csv_seconds": sum(f["seconds"] for f in csv),
             "xlsx_files": sum(f["suffix"] == ".xlsx" for f in per_file),
             "xlsx_seconds": sum(f["seconds"] for f in per_file if f["suffix"] == ".xlsx")}
-
-
-class _Sized:
-    """A landing file as the timing wrapper sees it before it is staged."""
-
-    def __init__(self, landing_file):
-        self.landing_file = landing_file
-        try:
-            self.size = Path(landing_file.path).lstat().st_size
-        except OSError:
-            self.size = 0
 
 
 def publish() -> dict:

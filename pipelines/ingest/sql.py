@@ -114,7 +114,7 @@ def synonym_note(col: Column, file_header: str | None) -> str:
     return ""
 
 
-def column_sql(col: Column, cell: str | None, text: str | None, code: str | None,
+def column_sql(col: Column, cell: str, text: str, code: str,
                note_sql: str | None = None) -> tuple[str, list[Check]]:
     """(typed value expression, checks) for one contract column.
 
@@ -123,8 +123,6 @@ def column_sql(col: Column, cell: str | None, text: str | None, code: str | None
     column's name and to present(col). `note_sql`, when given, is SQL giving the file's
     synonym_note for the column (per file: one check runs over many files), appended to messages.
     """
-    if cell is None:  # optional column absent from this file
-        return "NULL", []
     contract = load_contract()
     name = f"「{col.header}」"
     where = f" || {note_sql}" if note_sql else ""
