@@ -7,6 +7,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 DATA ?= data
 export SSSG_DATA_DIR ?= $(abspath $(DATA))
 export SSSG_LANDING_DIR ?= $(SSSG_DATA_DIR)/landing
@@ -20,7 +21,7 @@ SIM_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help setup run pipeline simulate dbt-manifest serve dagster test docs clean reports check bench
+.PHONY: help setup setup-spark run pipeline simulate dbt-manifest serve dagster test docs clean reports check bench spark-parity
 
 help:
 	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
@@ -28,6 +29,7 @@ help:
 	@echo "make check  warehouse health (exit status 1 when unhealthy); see docs/operations.md"
 	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"
 	@echo "make bench  time every stage at simulator scales \$$SCALES (default 1,14) -> docs/benchmarks.md"
+	@echo "make spark-parity  build on DuckDB and on Spark at simulator scale \$$SPARK_SCALE (default 0.05) and compare"
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +39,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The Spark target's extra packages (dbt-spark[session], pyspark; about 700 MB): tests and spark-parity only.
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements-spark.lock
+	touch $(SPARK_STAMP)
+
+setup-spark: $(SPARK_STAMP)
 
 dbt-manifest: setup
 	cd $(CURDIR) && PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster-dbt project prepare-and-package --file pipelines/dbt_project.py >/dev/null
@@ -74,11 +83,17 @@ BENCH_REPEAT ?= 20
 bench: setup
 	$(BIN)/python -m pipelines.bench --scales $(SCALES) --years $(SIM_YEARS) --seed $(SIM_SEED) --repeat $(BENCH_REPEAT)
 
+# The dbt project on DuckDB and on Spark from the same raw data, every table compared (docs/scaling.md).
+# make spark-parity SPARK_SCALE=1 (or 14); SPARK_ARGS="--keep" keeps the work folder.
+SPARK_SCALE ?= 0.05
+spark-parity: setup-spark
+	$(BIN)/python -m pipelines.spark parity --scale $(SPARK_SCALE) --years $(SIM_YEARS) --seed $(SIM_SEED) $(SPARK_ARGS)
+
 dagster: dbt-manifest
 	mkdir -p $(DAGSTER_HOME)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-test: dbt-manifest
+test: dbt-manifest setup-spark
 	bash scripts/ensure-debian-packages.sh
 	PATH=$(CURDIR)/$(BIN):$$PATH scripts/run-pytest.sh $(BIN)/python
 

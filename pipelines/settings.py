@@ -30,6 +30,12 @@ def paths() -> Paths:
     )
 
 
+def raw_parquet_dir() -> Path | None:
+    """Where the ingest also writes raw tables as monthly Parquet for Spark (SSSG_RAW_PARQUET_DIR); unset = not written."""
+    value = os.environ.get("SSSG_RAW_PARQUET_DIR")
+    return Path(value) if value else None
+
+
 def subprocess_env() -> dict[str, str]:
     """The resolved paths as SSSG_* variables, for child processes (dbt reads SSSG_WAREHOUSE_PATH)."""
     where = paths()

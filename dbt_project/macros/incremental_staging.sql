@@ -6,11 +6,6 @@
     recomputed from all their versions, so the result equals a full rebuild (tests/test_dbt_incremental.py).
     Elsewhere (Spark's parquet tables have no DELETE) they are plain tables: same SQL, same rows. -#}
 
-{% macro staging_materialization() -%}
-    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
-{%- endmacro %}
-
-
 {% macro _platform_entity(entity) -%}
     {%- for e in platform_entities() if e.entity == entity -%}
         {{ return(e) }}

@@ -64,19 +64,3 @@
     {#- A list cell with every separator (; ； 、 , ，) turned into ';' and whitespace removed. -#}
     replace(replace({{ strip_whitespace(fold_full_width(expr)) }}, '、', ';'), ',', ';')
 {%- endmacro %}
-
-
-{% macro list_entries(list_expr) -%}
-    {#- A select-list expression giving one row per entry of a list cell (any separator), entries
-        cleaned like list_normalised (empty entries come out as ''). Lets a list be joined on
-        equality instead of matching each list against each value (rows x rows). -#}
-    {{ return(adapter.dispatch('list_entries', 'sssg')(list_expr)) }}
-{%- endmacro %}
-
-{% macro default__list_entries(list_expr) -%}
-    unnest(string_split({{ list_normalised(list_expr) }}, ';'))
-{%- endmacro %}
-
-{% macro spark__list_entries(list_expr) -%}
-    explode(split({{ list_normalised(list_expr) }}, ';'))
-{%- endmacro %}

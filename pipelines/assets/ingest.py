@@ -9,8 +9,9 @@ from pipelines import run_status
 from pipelines.contract import load_contract
 from pipelines.locks import warehouse_ready_or_retry
 from pipelines.ingest.load import ingest_landing
+from pipelines.ingest.parquet import export_raw_parquet
 from pipelines.ingest.reconcile import reconciliation_problems
-from pipelines.settings import paths
+from pipelines.settings import paths, raw_parquet_dir
 
 # Keys equal the dbt sources' keys (source `raw`), so lineage joins up with the staging models.
 RAW_KEYS = {e.name: AssetKey(["raw", e.table]) for e in load_contract().entities}
@@ -45,6 +46,11 @@ def ingest_landing_files(context: AssetExecutionContext):
         if o.entity:
             loaded[o.entity] += o.rows_loaded
     new_files = [o for o in outcomes if o.status != "unchanged"]
+    parquet_root = raw_parquet_dir()
+    if parquet_root:  # raw for Spark (docs/scaling.md): only the months that changed are rewritten
+        exports = export_raw_parquet(where.warehouse, parquet_root)
+        context.log.info(f"raw Parquet in {parquet_root}: {sum(e.months_written for e in exports)} table-months "
+                         f"rewritten, {sum(e.rows_written for e in exports)} rows")
     for name, key in RAW_KEYS.items():
         yield MaterializeResult(asset_key=key, metadata={"rows_loaded_this_run": loaded[name]})
     yield MaterializeResult(asset_key=LOAD_LOG_KEY, metadata={

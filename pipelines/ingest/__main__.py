@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from pipelines.ingest.load import ingest_landing
-from pipelines.settings import paths
+from pipelines.ingest.parquet import export_raw_parquet
+from pipelines.settings import paths, raw_parquet_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--landing", type=Path, default=where.landing)
     parser.add_argument("--warehouse", type=Path, default=where.warehouse)
+    parser.add_argument("--parquet", type=Path, default=raw_parquet_dir(), metavar="DIR",
+                        help="also write the raw tables as Parquet partitioned by month under DIR "
+                             "(for Spark; default $SSSG_RAW_PARQUET_DIR, unset = not written)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     outcomes = ingest_landing(args.landing, args.warehouse)
@@ -27,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
               f"rejected {o.rows_rejected}{'  ' + o.message if o.message else ''}")
     print(f"{len(new)} new files ({sum(o.status == 'rejected' for o in new)} refused), "
           f"{len(outcomes) - len(new)} already loaded")
+    if args.parquet:
+        exports = export_raw_parquet(args.warehouse, args.parquet)
+        print(f"raw Parquet in {args.parquet}: {sum(e.months_written for e in exports)} table-months written "
+              f"({sum(e.rows_written for e in exports)} rows), {sum(e.months_total for e in exports)} in all")
     return 0
 
 

@@ -1,0 +1,114 @@
+"""The same dbt project on DuckDB and on Spark from the same raw data, then a table-by-table comparison.
+
+Stages, each a measured child process in one work folder (times and peak memory are printed):
+  simulate            the simulated platform export at the chosen scale (skipped with --landing)
+  ingest              into the DuckDB warehouse, also writing raw as monthly Parquet (raw_parquet/)
+  duckdb build        dbt build --target dev: seeds, models, data tests and unit tests
+  spark register      dbt run-operation register_raw_parquet: raw.* as external Parquet tables
+  spark build         dbt build --target spark: the same seeds, models, data tests and unit tests
+  compare             every table read back from Spark's Parquet by DuckDB against the DuckDB build
+All Spark state (metastore, warehouse, scratch) is in <work>/spark.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.bench.proc import run_measured
+from pipelines.bench.stages import work_env
+from pipelines.settings import REPO_ROOT, dbt_executable
+from pipelines.spark.compare import TableDiff, compare_builds, report
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_rss: int
+    ok: bool
+    log: Path
+
+
+def spark_env(work: Path, scale: float) -> dict[str, str]:
+    env = work_env(work)
+    env.update({"SSSG_SPARK_DIR": str(work / "spark"), "SPARK_LOCAL_IP": "127.0.0.1",
+                "SSSG_RAW_PARQUET_DIR": str(work / "raw_parquet")})
+    if scale < 1:  # small data: code generation costs more than it saves (profiles.yml)
+        env.setdefault("SSSG_SPARK_WHOLESTAGE_CODEGEN", "false")
+    else:  # city scale and up: more, smaller shuffle partitions (adaptive execution merges small ones)
+        env.setdefault("SSSG_SPARK_SHUFFLE_PARTITIONS", "16")
+        env.setdefault("SSSG_SPARK_DRIVER_MEMORY", "6g" if scale >= 7 else "3g")
+    return env
+
+
+def dbt_command(work: Path, target: str, *args: str) -> list[str]:
+    return [dbt_executable(), *args, "--target", target, "--project-dir", "dbt_project",
+            "--profiles-dir", "dbt_project", "--target-path", str(work / f"dbt_target_{target}"),
+            "--log-path", str(work / f"dbt_logs_{target}"), "--no-use-colors"]
+
+
+def stage_commands(work: Path, scale: float, years: str, seed: int, simulate: bool) -> list[tuple[str, list[str]]]:
+    py = sys.executable
+    stages = []
+    if simulate:
+        stages.append(("simulate", [py, "-m", "pipelines.simulate", "--years", years, "--seed", str(seed),
+                                    "--scale", f"{scale:g}", "--out", str(work / "landing"), "--quiet"]))
+    stages += [
+        ("ingest", [py, "-m", "pipelines.ingest", "--parquet", str(work / "raw_parquet")]),
+        ("duckdb build", dbt_command(work, "dev", "build")),
+        ("spark register", dbt_command(work, "spark", "run-operation", "register_raw_parquet",
+                                       "--args", f"{{root: '{work / 'raw_parquet'}'}}")),
+        ("spark build", dbt_command(work, "spark", "build")),
+    ]
+    return stages
+
+
+def run_parity(work: Path, scale: float = 0.05, years: str = "2020-2025", seed: int = 7,
+               landing: Path | None = None, log=print) -> tuple[list[Stage], list[TableDiff] | None]:
+    """Run every stage in `work`; stop at the first failed stage (the comparison is then None)."""
+    work.mkdir(parents=True, exist_ok=True)
+    env = spark_env(work, scale)
+    if landing is not None:
+        env["SSSG_LANDING_DIR"] = str(landing.resolve())
+    stages: list[Stage] = []
+    for name, cmd in stage_commands(work, scale, years, seed, simulate=landing is None):
+        log(f"[{name}] {' '.join(cmd[:4])} ...")
+        m = run_measured(cmd, env=env, cwd=REPO_ROOT, log=work / "logs" / f"{name.replace(' ', '_')}.log")
+        stages.append(Stage(name, m.seconds, m.peak_rss, m.returncode == 0, m.log))
+        log(f"[{name}] {'ok' if m.returncode == 0 else 'FAILED'} in {m.seconds:.1f} s, peak {m.peak_rss / 2**20:,.0f} MiB")
+        if m.returncode != 0:
+            tail = m.log.read_text(errors="replace").splitlines()[-40:]
+            log("\n".join(tail))
+            return stages, None
+    diffs = compare_builds(work / "warehouse.duckdb", work / "spark" / "warehouse", work / "raw_parquet")
+    return stages, diffs
+
+
+def stage_table(stages: list[Stage]) -> str:
+    lines = ["| stage | seconds | peak RSS | status |", "|---|---:|---:|---|"]
+    for s in stages:
+        lines.append(f"| {s.name} | {s.seconds:.1f} | {s.peak_rss / 2**20:,.0f} MiB | {'ok' if s.ok else 'FAILED'} |")
+    return "\n".join(lines)
+
+
+def main_parity(scale: float, years: str, seed: int, work: Path | None, keep: bool, landing: Path | None) -> int:
+    owned = work is None
+    work = work or Path(tempfile.mkdtemp(prefix="sssg-spark-parity-"))
+    try:
+        stages, diffs = run_parity(work, scale, years, seed, landing)
+        print()
+        print(stage_table(stages))
+        if diffs is None:
+            print(f"\nstage '{stages[-1].name}' failed; its log: {stages[-1].log}")
+            return 1
+        print()
+        print(report(diffs))
+        return 0 if all(d.equal for d in diffs) else 1
+    finally:
+        if owned and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+        elif keep or not owned:
+            print(f"work folder kept: {work}")
