@@ -14,6 +14,8 @@ export SSSG_LANDING_DIR ?= $(SSSG_DATA_DIR)/landing
 export SSSG_WAREHOUSE_PATH ?= $(SSSG_DATA_DIR)/warehouse.duckdb
 export SSSG_SERVING_PATH ?= $(SSSG_DATA_DIR)/serving/warehouse.duckdb
 export DAGSTER_HOME ?= $(SSSG_DATA_DIR)/dagster_home
+# Spark target state (metastore, warehouse, scratch) for dbt --target spark; removable. docs/scaling.md
+export SSSG_SPARK_DIR ?= $(SSSG_DATA_DIR)/spark
 # Simulated Fushun platform, used only when the landing folder is empty.
 SIM_YEARS ?= 2020-2025
 SIM_SEED ?= 7

@@ -7,12 +7,15 @@ Stages, each a measured child process in one work folder (times and peak memory 
   spark register      dbt run-operation register_raw_parquet: raw.* as external Parquet tables
   spark build         dbt build --target spark: the same seeds, models, data tests and unit tests
   compare             every table read back from Spark's Parquet by DuckDB against the DuckDB build
+                      (in this process; its peak memory is this process's)
 All Spark state (metastore, warehouse, scratch) is in <work>/spark.
 """
 from __future__ import annotations
 
+import resource
 import shutil
 import sys
+import time
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +86,12 @@ def run_parity(work: Path, scale: float = 0.05, years: str = "2020-2025", seed: 
             tail = m.log.read_text(errors="replace").splitlines()[-40:]
             log("\n".join(tail))
             return stages, None
+    log("[compare] every table of both builds ...")
+    started = time.perf_counter()
     diffs = compare_builds(work / "warehouse.duckdb", work / "spark" / "warehouse", work / "raw_parquet")
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # this process, which ran it
+    stages.append(Stage("compare", seconds, peak, all(d.equal for d in diffs), work / "logs"))
     return stages, diffs
 
 
