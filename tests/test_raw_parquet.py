@@ -60,3 +60,22 @@ def test_a_new_batch_rewrites_only_its_month(tmp_path):
     assert "batch_month=2025-12" in after
     assert not list(root.rglob("*.tmp")) and not list(root.rglob("*.old"))
     _read_back_equals_raw(warehouse, root)
+
+
+def test_the_dagster_ingest_asset_writes_the_parquet_when_asked(tmp_path, monkeypatch):
+    from dagster import materialize
+
+    from pipelines.assets.ingest import ingest_landing_files
+    from tests.export_files import write_csv
+    from tests.test_ingest import BATCH, TASK_HEADER, task_row
+
+    write_csv(tmp_path / "landing" / BATCH / "抽查任务_202007.csv", [TASK_HEADER, task_row(), task_row("T-2020-0002")])
+    monkeypatch.setenv("SSSG_DATA_DIR", str(tmp_path))
+    for name in ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SSSG_RAW_PARQUET_DIR", str(tmp_path / "raw_parquet"))
+    assert materialize([ingest_landing_files]).success
+    months = sorted(p.relative_to(tmp_path / "raw_parquet").parent.as_posix()
+                    for p in (tmp_path / "raw_parquet").glob("*/batch_month=*/*.parquet"))
+    assert months == ["load_log/batch_month=2020-08", "task/batch_month=2020-08"]
+    _read_back_equals_raw(tmp_path / "warehouse.duckdb", tmp_path / "raw_parquet")
