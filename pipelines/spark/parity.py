@@ -118,5 +118,5 @@ def main_parity(scale: float, years: str, seed: int, work: Path | None, keep: bo
     finally:
         if owned and not keep:
             shutil.rmtree(work, ignore_errors=True)
-        elif keep or not owned:
+        else:
             print(f"work folder kept: {work}")
