@@ -5,8 +5,9 @@ Layout (Hive-style, which Spark and DuckDB both read):
 `batch_month` is the month of the export batch (`_batch_date`, for load_log `batch_date`); it lives
 in the folder name only, not in the files. Raw tables are append-only, so a new monthly batch changes
 only its own month: each month is rewritten only when its rows changed (a signature per month kept in
-<root>/_months/<table>.json, outside the table folders that engines scan), and every rewrite goes to a temporary folder first and is swapped in
-with renames, so a reader never sees half a month. Months gone from the warehouse are removed.
+<root>/_months/<table>.json, outside the table folders that engines scan), and every rewrite goes to a
+temporary folder first and is swapped in with renames, so a reader never sees half a month. Months
+gone from the warehouse are removed.
 """
 from __future__ import annotations
 
@@ -37,13 +38,9 @@ def raw_parquet_tables() -> list[str]:
     return [*all_raw_tables(), "rejects", "load_log"]
 
 
-def _month_expr(con, table: str) -> str:
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-        [RAW_SCHEMA, table]).fetchall()}
-    date_column = "_batch_date" if "_batch_date" in columns else "batch_date"
-    if date_column not in columns:
-        raise ValueError(f"raw.{table} has neither _batch_date nor batch_date: cannot partition it by month")
+def _month_expr(table: str) -> str:
+    # The export batch's date: lineage column _batch_date, except in the load log (warehouse.py).
+    date_column = "batch_date" if table == "load_log" else "_batch_date"
     return f"coalesce(strftime({date_column}, '%Y-%m'), 'unknown')"
 
 
@@ -65,7 +62,7 @@ def _swap_in(staged: Path, final: Path) -> None:
 
 
 def export_table(con, table: str, root: Path) -> ParquetExport:
-    month = _month_expr(con, table)
+    month = _month_expr(table)
     folder = root / table
     folder.mkdir(parents=True, exist_ok=True)
     manifest_path = root / MANIFESTS / f"{table}.json"
