@@ -2,9 +2,8 @@
 -- and whether a result was formed by the task end date: 完成率 counts a draw finished when such a
 -- result is not a closed-object category (关闭停业 / 注销吊销迁出 / 未开展经营活动); 完结率 counts any
 -- such result (closed objects count as finished). Results of every recording department count.
--- is_task_due: the task ended before the as-of date (var as_of_date, shared with the publication
--- models; by default the latest batch date in the load log), so its draws are due to have results;
--- the completion metrics count only those.
+-- is_task_due: the task ended before the build's as-of date (int_as_of_date, shared with the
+-- publication models), so its draws are due to have results; the completion metrics count only those.
 with
 
 draws as (
@@ -21,12 +20,7 @@ tasks as (
 
 as_of as (
 
-    {%- if var('as_of_date', none) %}
-    select cast('{{ var("as_of_date") }}' as date) as as_of_date
-    {%- else %}
-    select max(batch_date) as as_of_date
-    from {{ ref('stg_platform__load_log') }}
-    {%- endif %}
+    select * from {{ ref('int_as_of_date') }}
 
 ),
 

@@ -2,7 +2,8 @@
 -- starts its clock, the deadline (N-th official working day strictly after it, via the running
 -- working-day number of seed official_calendar), the publication date and the status.
 -- The rules and the choices where the policy is open are in int_publication__obligations.yml.
-{%- set as_of_date = var('as_of_date', none) %}
+-- A clock the official calendar cannot run yet (its deadline falls in a year the calendar does not
+-- cover) is `awaiting_calendar`: no deadline is ever guessed, and the build still publishes.
 
 with
 
@@ -36,12 +37,6 @@ decisions as (
 
 ),
 
-load_log as (
-
-    select * from {{ ref('stg_platform__load_log') }}
-
-),
-
 calendar as (
 
     select * from {{ ref('official_calendar') }}
@@ -56,14 +51,17 @@ deadlines as (
 
 as_of as (
 
-    {% if as_of_date is not none %}
-    select cast('{{ as_of_date }}' as date) as as_of_date
-    {% else %}
-    -- the latest export batch among loaded files: stable when old data is rebuilt
-    select max(batch_date) as as_of_date
-    from load_log
-    where status = 'loaded'
-    {% endif %}
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+calendar_bounds as (
+
+    select
+        min(calendar_date) as first_date,
+        max(calendar_date) as last_date,
+        max(calendar_year) as last_year
+    from calendar
 
 ),
 
@@ -300,9 +298,8 @@ classified as (
             when is_not_required then 'not_required'
             when exempt_reason is not null then 'exempt'
             when event_date is null then 'awaiting_event'
-            -- no deadline although the clock started: the calendar does not cover it, and
-            -- tests/official_calendar_covers_publication_events.sql fails the build
-            when clock_deadline_date is null then null
+            -- the clock started but the calendar does not reach its deadline (yet): never guessed
+            when clock_deadline_date is null then 'awaiting_calendar'
             when published_date < event_date then 'published_before_event'
             when published_date <= clock_deadline_date then 'on_time'
             when published_date is not null then 'late'
@@ -311,6 +308,23 @@ classified as (
         end as status
     from with_deadline
     cross join as_of
+
+),
+
+-- the year the calendar must be extended to for an awaiting_calendar clock
+needing as (
+
+    select
+        classified.*,
+        case
+            when classified.status <> 'awaiting_calendar' then null
+            when classified.event_date < calendar_bounds.first_date
+                or classified.event_date > calendar_bounds.last_date
+                then cast(extract(year from classified.event_date) as int)
+            else calendar_bounds.last_year + 1
+        end as calendar_year_needed
+    from classified
+    cross join calendar_bounds
 
 ),
 
@@ -327,7 +341,7 @@ final as (
         event_date,
         working_days,
         case
-            when status not in ('not_required', 'exempt', 'awaiting_event') then clock_deadline_date
+            when status not in ('not_required', 'exempt', 'awaiting_event', 'awaiting_calendar') then clock_deadline_date
         end as deadline_date,
         published_date,
         status,
@@ -337,8 +351,9 @@ final as (
         is_nondisclosed,
         list_draws,
         list_draws_published,
+        calendar_year_needed,
         as_of_date
-    from classified
+    from needing
 
 )
 

@@ -2,7 +2,9 @@
 -- unit x year x weighted metric (seed assessment_weights), for every unit with any metric value that
 -- year. [design] A part is not applicable when the rate is NULL (denominator 0) or the unit has no
 -- row for the metric: it earns nothing and is left out of applicable_weight; points rescale the
--- applicable parts to 100 (points_raw keeps the unscaled weight x attainment).
+-- applicable parts to 100 (points_raw keeps the unscaled weight x attainment). points_max and
+-- points_lost are on the same rescaled basis: a unit's points_lost sum to 100 - score, and they are
+-- the figures the dashboard, the reports and the circular print (never weight - points).
 -- Only member departments of the joint mechanism (成员单位) are assessed as departments: the plan
 -- assesses the member units and the counties/districts, so a non-member is never ranked or named.
 with
@@ -110,7 +112,11 @@ final as (
         attainment,
         points_raw,
         applicable_weight,
-        points_raw * 100.0 / nullif(applicable_weight, 0) as points
+        points_raw * 100.0 / nullif(applicable_weight, 0) as points,
+        case when not not_applicable then weight * 100.0 / nullif(applicable_weight, 0) end as points_max,
+        case
+            when not not_applicable then (weight - points_raw) * 100.0 / nullif(applicable_weight, 0)
+        end as points_lost
     from weighted
 
 )

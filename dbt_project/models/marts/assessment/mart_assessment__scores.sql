@@ -1,9 +1,12 @@
 -- Annual assessment scores (domain brief section 6): one row per scope (department / region) x unit
 -- x year. score = sum of the rescaled part points (mart_assessment__score_parts; 100-point scale over
--- the applicable weights), score_raw = sum of the unscaled points (N/A parts count 0). Rank 1 = best;
--- ties share a rank; units without an applicable part have no score and no rank. named_in_circular
--- per seed circular_rules: bottom_n names every unit whose rank from the bottom is <= n (units tied
--- at the cut are all named), below_score names every unit scoring below the line.
+-- the applicable weights), score_raw = sum of the unscaled points (N/A parts count 0).
+-- Fair ranking (seed circular_rules, per year and scope): a unit whose applicable weight is below
+-- min_applicable_share of the full weight is not ranked (ranking_status too_few_parts) and never
+-- named; units without an applicable part have no score (no_score). Rank 1 = best among the ranked;
+-- ties share a rank. named_in_circular: bottom_n names every ranked unit whose rank from the bottom is
+-- <= n (units tied at the cut are all named), but only when at least min_ranked_units units are ranked
+-- (circular_status field_too_small otherwise); below_score names every ranked unit below the line.
 with
 
 parts as (
@@ -37,52 +40,89 @@ scores as (
 
 ),
 
+eligible as (
+
+    select
+        scores.*,
+        scores.applicable_weight / nullif(scores.total_weight, 0) as applicable_share,
+        rules.rule as circular_rule,
+        rules.parameter as circular_parameter,
+        rules.min_applicable_share,
+        rules.min_ranked_units,
+        case
+            when scores.score is null then 'no_score'
+            -- a little tolerance so 60.0 of 100 is not lost to float noise
+            when scores.applicable_weight / nullif(scores.total_weight, 0)
+                < coalesce(rules.min_applicable_share, 0) - 0.000001 then 'too_few_parts'
+            else 'ranked'
+        end as ranking_status
+    from scores
+    left join rules
+        on scores.scope = rules.scope
+        and scores.year = rules.assessment_year
+
+),
+
 ranked as (
 
     select
         *,
         -- ranked on the score rounded to 6 places so float noise never splits a tie
         case
-            when score is null then null
-            else rank() over (partition by scope, year order by round(score, 6) desc nulls last)
+            when ranking_status = 'ranked'
+                then rank() over (partition by scope, year, ranking_status order by round(score, 6) desc)
         end as score_rank,
         case
-            when score is null then null
-            else rank() over (partition by scope, year order by round(score, 6) asc nulls last)
+            when ranking_status = 'ranked'
+                then rank() over (partition by scope, year, ranking_status order by round(score, 6) asc)
         end as rank_from_bottom,
-        count(score) over (partition by scope, year) as units_ranked
-    from scores
+        sum(case when ranking_status = 'ranked' then 1 else 0 end) over (partition by scope, year)
+            as units_ranked
+    from eligible
+
+),
+
+judged as (
+
+    select
+        *,
+        case
+            when ranking_status <> 'ranked' then 'not_ranked'
+            when circular_rule = 'bottom_n' and units_ranked < coalesce(min_ranked_units, 0)
+                then 'field_too_small'
+            when circular_rule = 'bottom_n' and rank_from_bottom <= circular_parameter then 'named'
+            when circular_rule = 'below_score' and round(score, 6) < circular_parameter then 'named'
+            else 'not_named'
+        end as circular_status
+    from ranked
 
 ),
 
 final as (
 
     select
-        ranked.scope,
-        ranked.unit_code,
-        ranked.dept_code,
-        ranked.region_code,
-        ranked.year,
-        ranked.score,
-        ranked.score_raw,
-        ranked.applicable_weight,
-        ranked.total_weight,
-        ranked.parts,
-        ranked.parts_not_applicable,
-        ranked.score_rank,
-        ranked.units_ranked,
-        rules.rule as circular_rule,
-        rules.parameter as circular_parameter,
-        case
-            when ranked.score is null or rules.rule is null then false
-            when rules.rule = 'bottom_n' then ranked.rank_from_bottom <= rules.parameter
-            when rules.rule = 'below_score' then round(ranked.score, 6) < rules.parameter
-            else false
-        end as named_in_circular
-    from ranked
-    left join rules
-        on ranked.scope = rules.scope
-        and ranked.year = rules.assessment_year
+        scope,
+        unit_code,
+        dept_code,
+        region_code,
+        year,
+        score,
+        score_raw,
+        applicable_weight,
+        total_weight,
+        applicable_share,
+        parts,
+        parts_not_applicable,
+        ranking_status,
+        score_rank,
+        cast(units_ranked as bigint) as units_ranked,
+        circular_rule,
+        circular_parameter,
+        min_applicable_share,
+        min_ranked_units,
+        circular_status,
+        circular_status = 'named' as named_in_circular
+    from judged
 
 )
 

@@ -1,7 +1,9 @@
 -- Every publication obligation with its department resolved, ready to list: the late, overdue and
 -- missing ones for the bureau, and the records behind the publication metrics (drill-down). Clock,
 -- deadline and status come unchanged from int_publication__obligations; deadline_working_day_seq
--- (seed official_calendar) lets a reader count working days from any date to the deadline.
+-- (seed official_calendar) lets a reader count working days from any date to the deadline;
+-- long_holiday names the long holiday (春节 / 国庆节 runs of the official calendar) that the clock window
+-- from event to deadline overlaps, for the long-holiday comparison.
 -- 不予公示: a result with a nondisclosure reason and the decisions on it keep their row (they are
 -- counted: status exempt, exempt_obligations) but their record_id is a masked token (macro
 -- mask_nondisclosed), so the id never reaches the serving artefact; is_nondisclosed flags them.
@@ -28,6 +30,27 @@ tasks as (
 calendar as (
 
     select * from {{ ref('official_calendar') }}
+
+),
+
+long_holidays as (
+
+    select * from {{ ref('int_calendar__long_holidays') }}
+
+),
+
+-- the long holiday inside each clock window (windows are at most a few weeks: one holiday at most)
+windows as (
+
+    select
+        obligations.event_type,
+        obligations.record_id,
+        min(long_holidays.long_holiday) as long_holiday
+    from obligations
+    inner join long_holidays
+        on long_holidays.first_day <= obligations.deadline_date
+        and long_holidays.last_day >= obligations.event_date
+    group by obligations.event_type, obligations.record_id
 
 ),
 
@@ -66,6 +89,10 @@ final as (
         coalesce(obligations.is_nondisclosed, false) as is_nondisclosed,
         obligations.list_draws,
         obligations.list_draws_published,
+        case
+            when obligations.deadline_date is not null then coalesce(windows.long_holiday, 'none')
+        end as long_holiday,
+        obligations.calendar_year_needed,
         obligations.as_of_date
     from masked as obligations
     left join departments
@@ -74,6 +101,9 @@ final as (
         on obligations.task_id = tasks.task_id
     left join calendar as deadline_day
         on obligations.deadline_date = deadline_day.calendar_date
+    left join windows
+        on obligations.event_type = windows.event_type
+        and obligations.record_id = windows.record_id
 
 )
 
