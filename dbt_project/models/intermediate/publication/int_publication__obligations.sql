@@ -347,6 +347,8 @@ final as (
         status,
         case when status = 'late' then published_seq - deadline_seq end as working_days_late,
         coalesce(status in ('on_time', 'late', 'overdue_unpublished', 'published_before_event'), false) as is_due,
+        -- published after the deadline, or still unpublished past it
+        coalesce(status in ('late', 'overdue_unpublished'), false) as is_late,
         exempt_reason,
         is_nondisclosed,
         list_draws,

@@ -20,7 +20,8 @@ metric_values as (
         year,
         cast(rate as double) as rate,
         cast(target as double) as target,
-        target_direction
+        target_direction,
+        attainment
     from {{ ref('fct_metric_values') }}
     where scope in ('department', 'region')
         and grain = 'year'
@@ -62,17 +63,9 @@ parts as (
         metric_values.target_direction,
         cast(weights.weight as double) as weight,
         metric_values.rate is null as not_applicable,
-        case
-            when metric_values.rate is null then null
-            when metric_values.target is null then least(metric_values.rate, 1.0)
-            when metric_values.target_direction = 'at_most' then
-                case
-                    when metric_values.rate = 0 then 1.0
-                    else least(metric_values.target / metric_values.rate, 1.0)
-                end
-            when metric_values.target = 0 then 1.0
-            else least(metric_values.rate / metric_values.target, 1.0)
-        end as attainment
+        -- the target's attainment as fct_metric_values has it (macro target_attainment); every weighted
+        -- metric has a target (test assessment_weights_have_targets)
+        metric_values.attainment
     from units
     inner join weights
         on units.year = weights.assessment_year

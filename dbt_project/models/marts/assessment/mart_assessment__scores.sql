@@ -98,6 +98,23 @@ judged as (
 
 ),
 
+-- the change on the previous assessed year and since the unit's first assessed year
+with_history as (
+
+    select
+        *,
+        lag(score) over (partition by scope, unit_code order by year) as previous_score,
+        lag(year) over (partition by scope, unit_code order by year) as previous_year,
+        first_value(year) over (
+            partition by scope, unit_code order by year rows between unbounded preceding and unbounded following
+        ) as first_year,
+        first_value(score) over (
+            partition by scope, unit_code order by year rows between unbounded preceding and unbounded following
+        ) as first_score
+    from judged
+
+),
+
 final as (
 
     select
@@ -121,8 +138,14 @@ final as (
         min_applicable_share,
         min_ranked_units,
         circular_status,
-        circular_status = 'named' as named_in_circular
-    from judged
+        circular_status = 'named' as named_in_circular,
+        previous_year,
+        previous_score,
+        score - previous_score as score_change,
+        first_year,
+        first_score,
+        score - first_score as score_change_since_first
+    from with_history
 
 )
 

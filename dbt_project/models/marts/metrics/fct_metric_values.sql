@@ -1,6 +1,8 @@
 -- Every assessment metric in one long table: metric x scope (department / region / city) x
 -- department x region x year, with numerator, denominator, rate (NULL = not applicable: denominator 0)
--- and the year's target from seed metric_targets (target_met NULL without a target or a rate).
+-- and the year's target from seed metric_targets (target_met NULL without a target or a rate), and
+-- attainment: how far the rate reaches its target, 0..1, the rule the assessment scores with
+-- (macro target_attainment; NULL without a rate or a target).
 -- Grains year / quarter / month: a sub-year value is compared with the annual target only when the
 -- metric's denominator is a flow of the same period (metric_definitions.denominator_basis = period);
 -- against an annual register (e.g. the sampling ratio) a quarter is progress, not a shortfall.
@@ -68,7 +70,9 @@ final as (
             when targets.direction = 'at_most'
                 then {{ metric_rate('unioned.numerator', 'unioned.denominator') }} <= targets.target
             else {{ metric_rate('unioned.numerator', 'unioned.denominator') }} >= targets.target
-        end as target_met
+        end as target_met,
+        {{ target_attainment(metric_rate('unioned.numerator', 'unioned.denominator'), 'targets.target', 'targets.direction') }}
+            as attainment
     from unioned
     left join definitions
         on unioned.metric_code = definitions.metric_code

@@ -85,6 +85,7 @@ final as (
         obligations.status,
         obligations.working_days_late,
         obligations.is_due,
+        obligations.is_late,
         obligations.exempt_reason is not null as is_exempt,
         coalesce(obligations.is_nondisclosed, false) as is_nondisclosed,
         obligations.list_draws,

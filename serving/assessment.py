@@ -1,0 +1,142 @@
+"""The annual assessment as dbt computed it: scores, ranks, ranking and circular status
+(mart_assessment__scores), score parts with points and points lost on one basis
+(mart_assessment__score_parts), the shortfalls behind each circular entry (mart_assessment__circular_
+shortfalls), the milestones (mart_assessment__milestones) and the mechanism gaps behind them. Names
+come from dim_unit and dim_metric, labels from dim_code_label; nothing is recomputed here.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from serving import labels
+from serving.snapshot import query
+
+_UNIT_JOIN = "LEFT JOIN marts.dim_unit AS u ON u.scope = s.scope AND u.unit_code = s.unit_code"
+
+
+def _suffix(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
+def scores(year: int | None = None, scope: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Every unit's score of a year (or all years) and scope (or both): with unit_name, region_name,
+    unit_kind and the labels of its ranking and circular status and rule; ranked units first, by rank."""
+    sx = _suffix(lang)
+    out = query(
+        f"""
+        SELECT s.*, u.unit_name_{sx} AS unit_name, u.unit_short_name_{sx} AS unit_short_name,
+               u.region_name_{sx} AS region_name, u.unit_kind_{sx} AS unit_kind, u.sort_order AS unit_order
+        FROM marts.mart_assessment__scores AS s
+        {_UNIT_JOIN}
+        WHERE (? IS NULL OR s.year = ?) AND (? IS NULL OR s.scope = ?)
+        ORDER BY s.year, s.scope DESC, s.score_rank NULLS LAST, s.score DESC NULLS LAST, u.sort_order
+        """,
+        (year, year, scope, scope),
+    )
+    out["ranking_status_label"] = labels.labelled(out["ranking_status"], "ranking_status", lang)
+    out["circular_status_label"] = labels.labelled(out["circular_status"], "circular_status", lang)
+    out["circular_rule_text"] = [labels.circular_rule(r, p, lang)
+                                 for r, p in zip(out["circular_rule"], out["circular_parameter"])]
+    return out
+
+
+def unit_score(year: int, scope: str, code: str, lang: str = "zh") -> pd.Series | None:
+    """One department's or county's score row of a year, None when it has none."""
+    found = scores(year, scope, lang)
+    found = found[found["unit_code"] == code]
+    return None if found.empty else found.iloc[0]
+
+
+def circular(year: int, region_code: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The units named in the circular in `year` (counties first, then departments), optionally those
+    of one county."""
+    named = scores(year, None, lang)
+    named = named[named["named_in_circular"].fillna(False).astype(bool)]
+    if region_code:
+        named = named[named["region_code"] == region_code]
+    return named.sort_values(["scope", "score_rank", "unit_code"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def shortfalls(year: int, unit_codes: Sequence[str] | None = None, *, main_only: bool = False,
+               lang: str = "zh") -> pd.DataFrame:
+    """The shortfalls behind circular entries, most points lost first, with the metric's name and unit
+    and the target as text."""
+    sx = _suffix(lang)
+    out = query(
+        f"""
+        SELECT c.*, m.name_{sx} AS metric_name, m.unit, m.sort_order
+        FROM marts.mart_assessment__circular_shortfalls AS c
+        LEFT JOIN marts.dim_metric AS m ON c.metric_code = m.metric_code
+        WHERE c.year = ? AND (? IS NULL OR list_contains(?::VARCHAR[], c.unit_code))
+          AND (NOT ? OR c.is_main_shortfall)
+        ORDER BY c.scope DESC, c.unit_code, c.shortfall_rank
+        """,
+        (year, None if unit_codes is None else "x", list(unit_codes or []), main_only),
+    )
+    out["target_text"] = [labels.target_text(t, d, u, lang)
+                          for t, d, u in zip(out["target"], out["target_direction"], out["unit"])]
+    return out
+
+
+def score_parts(year: int, scope: str | None = None, unit_codes: Sequence[str] | None = None,
+                lang: str = "zh") -> pd.DataFrame:
+    """Score parts of a year (one scope, some units, or all), with points, points_max and points_lost on
+    the score's basis, the metric's name and unit and the target as text."""
+    sx = _suffix(lang)
+    out = query(
+        f"""
+        SELECT p.*, m.name_{sx} AS metric_name, m.unit, m.sort_order
+        FROM marts.mart_assessment__score_parts AS p
+        LEFT JOIN marts.dim_metric AS m ON p.metric_code = m.metric_code
+        WHERE p.year = ? AND (? IS NULL OR p.scope = ?)
+          AND (? IS NULL OR list_contains(?::VARCHAR[], p.unit_code))
+        ORDER BY p.scope DESC, p.unit_code, m.sort_order
+        """,
+        (year, scope, scope, None if unit_codes is None else "x", list(unit_codes or [])),
+    )
+    out["target_text"] = [labels.target_text(t, d, u, lang)
+                          for t, d, u in zip(out["target"], out["target_direction"], out["unit"])]
+    return out
+
+
+def milestones(lang: str = "zh") -> pd.DataFrame:
+    """Each milestone x measuring metric with the city's value, and whether the milestone is achieved."""
+    sx = _suffix(lang)
+    out = query(
+        f"""
+        SELECT ms.*, m.name_{sx} AS metric_name, m.unit
+        FROM marts.mart_assessment__milestones AS ms
+        LEFT JOIN marts.dim_metric AS m ON ms.metric_code = m.metric_code
+        ORDER BY ms.due_date, m.sort_order
+        """
+    )
+    out["milestone_label"] = labels.labelled(out["milestone"], "milestone", lang)
+    return out
+
+
+def mechanism_gaps(basis: str, year: int | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Member departments whose mechanisms were incomplete (basis `milestone`: at the 2020-09-30
+    milestone; `annual`: in `year`), with the missing components labelled."""
+    sx = _suffix(lang)
+    out = query(
+        f"""
+        SELECT c.dept_code, coalesce(u.unit_name_{sx}, c.dept_name) AS dept_name, u.region_name_{sx} AS region_name,
+               c.year, c.as_of_date, c.has_item_list, c.has_object_register, c.has_inspector_register,
+               c.has_plan_filed_in_time, c.has_plan_approval, c.missing_components
+        FROM marts.mart_metric__mechanism_coverage_detail AS c
+        LEFT JOIN marts.dim_unit AS u ON u.scope = 'department' AND u.unit_code = c.dept_code
+        WHERE c.basis = ? AND NOT c.is_complete AND (? IS NULL OR c.year = ?)
+        ORDER BY c.region_code, c.dept_code
+        """,
+        (basis, year, year),
+    )
+    out["missing_text"] = [labels.joined(v, "mechanism_component", lang) for v in out["missing_components"]]
+    return out
+
+
+def mechanism_rows(year: int) -> int:
+    """How many mechanism-coverage detail rows a year has (0: no data rather than no gaps)."""
+    return int(query("SELECT count(*) AS n FROM marts.mart_metric__mechanism_coverage_detail WHERE year = ?",
+                     (year,)).iloc[0]["n"])

@@ -1,0 +1,190 @@
+"""Data status: freshness, batches, files, rejected rows and their reasons, department names that
+resolve to no department, and publication clocks waiting for the official calendar
+(mart_data_status__*, meta.publish_log)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from serving.snapshot import has_table, query
+
+
+@dataclass(frozen=True)
+class Freshness:
+    latest_batch_date: date | None
+    last_loaded_at: datetime | None
+    last_published_at: datetime | None
+    batches: int
+    files: int
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+
+
+def _value(df: pd.DataFrame, column: str):
+    if df.empty:
+        return None
+    value = df.iloc[0][column]
+    return None if pd.isna(value) else value
+
+
+def freshness() -> Freshness:
+    files = query(
+        """
+        SELECT max(batch_date) AS latest_batch_date,
+               max(loaded_at) AS last_loaded_at,
+               count(DISTINCT batch_id) AS batches,
+               count(*) AS files,
+               coalesce(sum(rows_read), 0) AS rows_read,
+               coalesce(sum(rows_loaded), 0) AS rows_loaded,
+               coalesce(sum(rows_rejected), 0) AS rows_rejected
+        FROM marts.mart_data_status__files
+        """
+    )
+    published = query("SELECT max(published_at) AS published_at FROM meta.publish_log")
+
+    def to_date(value):
+        return pd.Timestamp(value).date() if value is not None else None
+
+    def to_datetime(value):
+        return pd.Timestamp(value).to_pydatetime() if value is not None else None
+
+    return Freshness(
+        latest_batch_date=to_date(_value(files, "latest_batch_date")),
+        last_loaded_at=to_datetime(_value(files, "last_loaded_at")),
+        last_published_at=to_datetime(_value(published, "published_at")),
+        batches=int(_value(files, "batches") or 0),
+        files=int(_value(files, "files") or 0),
+        rows_read=int(_value(files, "rows_read") or 0),
+        rows_loaded=int(_value(files, "rows_loaded") or 0),
+        rows_rejected=int(_value(files, "rows_rejected") or 0),
+    )
+
+
+def batches() -> pd.DataFrame:
+    """One row per export batch: files by status and rows read / loaded / rejected."""
+    return query(
+        """
+        SELECT batch_id, batch_date,
+               count(*) AS files,
+               count(*) FILTER (WHERE status = 'loaded') AS files_loaded,
+               count(*) FILTER (WHERE status = 'rejected') AS files_rejected,
+               sum(rows_read) AS rows_read,
+               sum(rows_loaded) AS rows_loaded,
+               sum(rows_rejected) AS rows_rejected,
+               max(loaded_at) AS last_loaded_at
+        FROM marts.mart_data_status__files
+        GROUP BY batch_id, batch_date
+        ORDER BY batch_date DESC NULLS LAST, batch_id DESC
+        """
+    )
+
+
+def files(batch_id: str | None = None) -> pd.DataFrame:
+    """Every loaded or rejected file, optionally of one batch."""
+    where, params = ("WHERE batch_id = ?", (batch_id,)) if batch_id else ("", ())
+    return query(
+        f"""
+        SELECT batch_id, batch_date, file_name, entity_title, status_label,
+               rows_read, rows_loaded, rows_rejected, message, file_format, loaded_at
+        FROM marts.mart_data_status__files
+        {where}
+        ORDER BY batch_date DESC NULLS LAST, batch_id DESC, file_name
+        """,
+        params,
+    )
+
+
+def entities() -> pd.DataFrame:
+    return query(
+        """
+        SELECT entity, entity_title, files, files_loaded, files_rejected, rows_loaded,
+               current_records, superseded_rows, rows_rejected, latest_batch_date, last_loaded_at
+        FROM marts.mart_data_status__entities
+        ORDER BY sort_order
+        """
+    )
+
+
+def reject_kinds() -> pd.DataFrame:
+    """Rejected rows per reason kind, all entities together (a row with two kinds counts twice)."""
+    return query(
+        """
+        SELECT reason_kind, reason_kind_label, sum(rejected_rows) AS rejected_rows
+        FROM marts.mart_data_status__reject_reasons
+        GROUP BY reason_kind, reason_kind_label
+        ORDER BY min(reason_kind_sort_order), reason_kind
+        """
+    )
+
+
+def reject_reasons_by_entity() -> pd.DataFrame:
+    return query(
+        """
+        SELECT r.entity_title, r.reason_kind_label, r.rejected_rows, r.entity_rejected_rows
+        FROM marts.mart_data_status__reject_reasons AS r
+        LEFT JOIN marts.mart_data_status__entities AS e ON r.entity = e.entity
+        ORDER BY e.sort_order NULLS LAST, r.reason_kind_sort_order
+        """
+    )
+
+
+def reject_filter_options() -> pd.DataFrame:
+    """Distinct (entity, title, batch) combinations present among the rejected rows."""
+    return query(
+        """
+        SELECT DISTINCT entity, entity_title, batch_id, batch_date
+        FROM marts.mart_data_status__rejects
+        ORDER BY batch_date DESC NULLS LAST, batch_id DESC, entity
+        """
+    )
+
+
+def rejects(search: str = "", entity: str | None = None, batch_id: str | None = None) -> pd.DataFrame:
+    """Rejected rows matching every filter given; `search` is a plain substring (case-insensitive)
+    of the file name, reasons, reason kinds or the original row."""
+    clauses, params = [], []
+    if entity:
+        clauses.append("entity = ?")
+        params.append(entity)
+    if batch_id:
+        clauses.append("batch_id = ?")
+        params.append(batch_id)
+    if search.strip():
+        clauses.append(
+            "contains(lower(concat_ws(' ', file_name, reasons, reason_kinds, row_json)), lower(?))"
+        )
+        params.append(search.strip())
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return query(
+        f"""
+        SELECT entity_title, batch_id, batch_date, file_name, file_row_number,
+               reasons, reason_kinds, row_json, loaded_at
+        FROM marts.mart_data_status__rejects
+        {where}
+        ORDER BY batch_date DESC NULLS LAST, batch_id DESC, file_name, file_row_number
+        """,
+        tuple(params),
+    )
+
+
+def unresolved_department_names() -> pd.DataFrame:
+    return query(
+        """
+        SELECT entity_title, column_label, dept_name, problem, records
+        FROM marts.mart_data_status__unresolved_department_names
+        ORDER BY records DESC, entity_title, dept_name
+        """
+    )
+
+
+def awaiting_calendar() -> pd.DataFrame:
+    """Per year the official calendar must be extended to: how many publication clocks wait for it and
+    their event dates (empty when the calendar covers every clock, or in an artefact from before the
+    table existed)."""
+    if not has_table("marts", "mart_data_status__awaiting_calendar"):
+        return pd.DataFrame(columns=["calendar_year_needed", "obligations", "first_event_date", "last_event_date"])
+    return query("""SELECT calendar_year_needed, obligations, first_event_date, last_event_date
+                    FROM marts.mart_data_status__awaiting_calendar ORDER BY calendar_year_needed""")
