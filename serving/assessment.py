@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from serving import formatters as fmt
 from serving import labels
 from serving.snapshot import query
 
@@ -140,3 +141,20 @@ def mechanism_rows(year: int) -> int:
     """How many mechanism-coverage detail rows a year has (0: no data rather than no gaps)."""
     return int(query("SELECT count(*) AS n FROM marts.mart_metric__mechanism_coverage_detail WHERE year = ?",
                      (year,)).iloc[0]["n"])
+
+
+def shortfall_text(row, lang: str = "zh") -> str:
+    """One shortfall as the circular, the reports and the dashboard write it:
+    `联合抽查占比（按任务） 0.0%（目标≥20.0%，失10.0分）` / `Joint-inspection share (by tasks) 0.0% (target ≥20.0%, -10.0 pts)`.
+    `row`: a row of `shortfalls()` (metric_name, rate, unit, target_text, points_lost)."""
+    value = fmt.rate(row["rate"], row["unit"], lang)
+    points = fmt.score(row["points_lost"])
+    if lang == "en":
+        return f"{row['metric_name']} {value} (target {row['target_text']}, -{points} pts)"
+    return f"{row['metric_name']} {value}（目标{row['target_text']}，失{points}分）"
+
+
+def shortfalls_text(rows: pd.DataFrame, lang: str = "zh") -> str:
+    """A unit's shortfalls (rows of `shortfalls()`, in rank order) joined; empty when there are none."""
+    glue = "; " if lang == "en" else "；"
+    return glue.join(shortfall_text(r, lang) for _, r in rows.sort_values("shortfall_rank").iterrows())

@@ -76,6 +76,13 @@ def score(value) -> str:
     return MISSING if is_missing(value) else f"{float(value):.1f}"
 
 
+def rank(position, of) -> str:
+    """`3 / 8`: a rank among the ranked units; — without a rank."""
+    if is_missing(position):
+        return MISSING
+    return f"{int(position)} / {count(of)}"
+
+
 def count(value) -> str:
     """`806,370`; — when missing."""
     if is_missing(value):
