@@ -22,7 +22,8 @@ import duckdb
 log = logging.getLogger(__name__)
 
 PUBLISHED_SCHEMAS = ("marts",)
-PUBLISH_LOG_COLUMNS = "published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT, latest_batch_date DATE, tables BIGINT"
+PUBLISH_LOG_COLUMNS = ("published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT, latest_batch_date DATE, "
+                       "tables BIGINT, as_of_date DATE")
 KEEP_VERSIONS = 3  # the current publish and two before it are always kept
 GRACE_SECONDS = 600  # an older version is removed only this long after it was superseded
 TMP_SUFFIX = ".tmp"
@@ -57,17 +58,21 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
         for schema, table in tables:
             con.execute(f'CREATE TABLE srv.{schema}."{table}" AS SELECT * FROM {schema}."{table}"')
         batches, latest = con.execute("SELECT count(DISTINCT batch_id), max(batch_date) FROM raw.load_log").fetchone()
+        # the as-of date every status of this build was judged on (dbt's int_as_of_date, via dim_settings)
+        as_of = (con.execute("SELECT max(as_of_date) FROM marts.dim_settings").fetchone()[0]
+                 if ("marts", "dim_settings") in tables else None)
         con.execute("CREATE SCHEMA srv.meta")
         con.execute(f"CREATE TABLE srv.meta.publish_log ({PUBLISH_LOG_COLUMNS})")
         if serving.exists():  # keep the publish history
             con.execute("ATTACH ? AS previous (READ_ONLY)", [str(serving.resolve())])
             try:
-                con.execute("INSERT INTO srv.meta.publish_log SELECT * FROM previous.meta.publish_log")
+                # by name: a log from an older release lacks the newer columns (NULL there)
+                con.execute("INSERT INTO srv.meta.publish_log BY NAME SELECT * FROM previous.meta.publish_log")
             except duckdb.CatalogException:
                 pass  # an artefact from before the publish log existed
             con.execute("DETACH previous")
-        con.execute("INSERT INTO srv.meta.publish_log VALUES (?, ?, ?, ?, ?)",
-                    [published_at, run_id, batches, latest, len(tables)])
+        con.execute("INSERT INTO srv.meta.publish_log VALUES (?, ?, ?, ?, ?, ?)",
+                    [published_at, run_id, batches, latest, len(tables), as_of])
         con.execute("CHECKPOINT srv")
         con.execute("DETACH srv")
     except BaseException:
@@ -81,7 +86,8 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
     pruned = prune_versions(serving)
     log.info("published %s tables as %s (removed %d old versions)", len(tables), target.name, len(pruned))
     return {"published_at": published_at.isoformat(), "tables": len(tables), "batches": batches,
-            "latest_batch_date": latest.isoformat() if latest else None, "version": target.name}
+            "latest_batch_date": latest.isoformat() if latest else None,
+            "as_of_date": as_of.isoformat() if as_of else None, "version": target.name}
 
 
 def point_at(serving: Path, target: Path) -> None:

@@ -123,9 +123,8 @@ def mechanism_gaps(basis: str, year: int | None = None, lang: str = "zh") -> pd.
     sx = _suffix(lang)
     out = query(
         f"""
-        SELECT c.dept_code, coalesce(u.unit_name_{sx}, c.dept_name) AS dept_name, u.region_name_{sx} AS region_name,
-               c.year, c.as_of_date, c.has_item_list, c.has_object_register, c.has_inspector_register,
-               c.has_plan_filed_in_time, c.has_plan_approval, c.missing_components
+        SELECT c.* EXCLUDE (dept_name), coalesce(u.unit_name_{sx}, c.dept_name) AS dept_name,
+               u.region_name_{sx} AS region_name
         FROM marts.mart_metric__mechanism_coverage_detail AS c
         LEFT JOIN marts.dim_unit AS u ON u.scope = 'department' AND u.unit_code = c.dept_code
         WHERE c.basis = ? AND NOT c.is_complete AND (? IS NULL OR c.year = ?)
@@ -158,3 +157,16 @@ def shortfalls_text(rows: pd.DataFrame, lang: str = "zh") -> str:
     """A unit's shortfalls (rows of `shortfalls()`, in rank order) joined; empty when there are none."""
     glue = "; " if lang == "en" else "；"
     return glue.join(shortfall_text(r, lang) for _, r in rows.sort_values("shortfall_rank").iterrows())
+
+
+def year_summary(year: int, lang: str = "zh") -> pd.DataFrame:
+    """Per scope: units assessed, ranked, not ranked, named, the mean score and the best unit (name)."""
+    sx = "en" if lang == "en" else "zh"
+    return query(
+        f"""SELECT y.*, u.unit_name_{sx} AS best_unit_name
+            FROM marts.mart_assessment__year_summary AS y
+            LEFT JOIN marts.dim_unit AS u ON u.scope = y.scope AND u.unit_code = y.best_unit_code
+            WHERE y.year = ?
+            ORDER BY y.scope DESC""",
+        (year,),
+    )

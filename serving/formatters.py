@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -24,6 +25,14 @@ NOT_APPLICABLE = {"zh": "不适用", "en": "n/a"}
 PERCENT_POINTS = {"zh": "个百分点", "en": " pts"}
 # spreadsheet number formats with the decimals of the formatters below
 XLSX_FORMATS = {"percent": "0.0%", "ratio": "0.00", "score": "0.0", "count": "#,##0", "date": "yyyy-mm-dd"}
+
+
+def fixed(value: float, places: int) -> str:
+    """`value` with `places` decimals, rounded half away from zero (四舍五入, as Excel and WPS show a
+    number format), not Python's half-to-even: 93.25 -> 93.3 everywhere."""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return str(rounded.copy_abs() if rounded.is_zero() else rounded)  # never "-0.0"
 
 
 def is_missing(value) -> bool:
@@ -46,7 +55,7 @@ def percent(value, lang: str = "zh") -> str:
     if is_missing(value):
         return not_applicable(lang)
     x = float(value)
-    text = f"{x * 100:.1f}%"
+    text = fixed(x * 100, 1) + "%"
     if x != 0 and text in ("0.0%", "-0.0%"):
         return "<0.1%" if x > 0 else ">-0.1%"
     if x != 1 and text == "100.0%":
@@ -56,7 +65,7 @@ def percent(value, lang: str = "zh") -> str:
 
 def ratio(value, lang: str = "zh") -> str:
     """`2.19`; 不适用 / n/a for NULL."""
-    return not_applicable(lang) if is_missing(value) else f"{float(value):.2f}"
+    return not_applicable(lang) if is_missing(value) else fixed(value, 2)
 
 
 def rate(value, unit: str | None = "percent", lang: str = "zh") -> str:
@@ -73,7 +82,7 @@ def target(value, symbol: str | None, unit: str | None = "percent", lang: str = 
 
 def score(value) -> str:
     """Scores and points: one decimal; — when there is none."""
-    return MISSING if is_missing(value) else f"{float(value):.1f}"
+    return MISSING if is_missing(value) else fixed(value, 1)
 
 
 def rank(position, of) -> str:
@@ -88,7 +97,7 @@ def count(value) -> str:
     if is_missing(value):
         return MISSING
     number = float(value)
-    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+    return f"{int(number):,}" if number.is_integer() else f"{Decimal(fixed(number, 2)):,}"
 
 
 def fraction(numerator, denominator) -> str:
@@ -107,8 +116,11 @@ def change_points(current, previous, unit: str | None = "percent", lang: str = "
         return None
     delta = float(current) - float(previous)
     if unit == "ratio":
-        return f"{delta:+.2f}"
-    return f"{delta * 100:+.1f}{PERCENT_POINTS.get(lang, PERCENT_POINTS['zh'])}"
+        text = fixed(delta, 2)
+    else:
+        text = fixed(delta * 100, 1)
+    sign = "" if text.startswith("-") else "+"
+    return sign + text + ("" if unit == "ratio" else PERCENT_POINTS.get(lang, PERCENT_POINTS["zh"]))
 
 
 def iso_date(value) -> str:

@@ -188,3 +188,15 @@ def awaiting_calendar() -> pd.DataFrame:
         return pd.DataFrame(columns=["calendar_year_needed", "obligations", "first_event_date", "last_event_date"])
     return query("""SELECT calendar_year_needed, obligations, first_event_date, last_event_date
                     FROM marts.mart_data_status__awaiting_calendar ORDER BY calendar_year_needed""")
+
+
+def publish_log() -> pd.DataFrame:
+    """The publishes this artefact carries, newest first (empty for an artefact without the log)."""
+    if not has_table("meta", "publish_log"):
+        return pd.DataFrame(columns=["published_at", "run_id", "latest_batch_date"])
+    return query("SELECT * FROM meta.publish_log ORDER BY published_at DESC")
+
+
+def has_early_warning() -> bool:
+    """Whether the early-warning mart is there (an artefact of an older release may lack it)."""
+    return has_table("marts", "mart_early_warning__obligations")

@@ -14,6 +14,7 @@ import pytest
 from pipelines.reports import ISSUING_UNIT, store
 from pipelines.reports.generate import generate
 from pipelines.reports.periods import first_working_day, is_first_working_day_of_month
+from serving_seeds import create_label_dims
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 NOW = dt.datetime(2026, 1, 5, 8, 0, 0)
@@ -21,8 +22,8 @@ NOW = dt.datetime(2026, 1, 5, 8, 0, 0)
 FIXTURE_SQL = """
 CREATE SCHEMA marts; CREATE SCHEMA meta;
 CREATE TABLE meta.publish_log (published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT,
-  latest_batch_date DATE, tables BIGINT);
-INSERT INTO meta.publish_log VALUES ('2026-01-04 20:00:00', 'run-fixture-0001', 3, '2026-01-04', 12);
+  latest_batch_date DATE, tables BIGINT, as_of_date DATE);
+INSERT INTO meta.publish_log VALUES ('2026-01-04 20:00:00', 'run-fixture-0001', 3, '2026-01-04', 12, '2026-01-04');
 CREATE TABLE marts.dim_metric (metric_code VARCHAR, sort_order INT, name_zh VARCHAR, name_en VARCHAR, unit VARCHAR,
   is_scored BOOLEAN, numerator_zh VARCHAR, denominator_zh VARCHAR);
 INSERT INTO marts.dim_metric VALUES
@@ -37,7 +38,8 @@ INSERT INTO marts.dim_region VALUES ('210400', '抚顺市', '地级市', NULL, t
 CREATE TABLE marts.dim_department (dept_code VARCHAR, dept_name VARCHAR, dept_short_name VARCHAR, dept_level VARCHAR,
   region_code VARCHAR, is_member BOOLEAN);
 INSERT INTO marts.dim_department VALUES ('210400-SCJG', '抚顺市市场监督管理局', '市市场监管局', '市级', '210400', true),
- ('210421-WJW', '=抚顺县卫生健康局', '县卫健局', '县区级', '210421', true);
+ ('210421-WJW', '=抚顺县卫生健康局', '县卫健局', '县区级', '210421', true),
+ ('210421-JYJ', '抚顺县教育局', '县教育局', '县区级', '210421', true);
 CREATE TABLE marts.fct_metric_values (metric_code VARCHAR, scope VARCHAR, dept_code VARCHAR, region_code VARCHAR,
   grain VARCHAR, year INT, period_start DATE, numerator BIGINT, denominator BIGINT, rate DOUBLE, target DECIMAL(9,4),
   target_direction VARCHAR, target_met BOOLEAN);
@@ -52,43 +54,77 @@ INSERT INTO marts.fct_metric_values VALUES
  ('on_time_publication', 'region', NULL, '210421', 'year', 2025, '2025-01-01', 900, 1000, 0.9, 1, 'at_least', false),
  ('on_time_publication', 'region', NULL, '210402', 'year', 2025, '2025-01-01', 990, 1000, 0.99, 1, 'at_least', false);
 CREATE TABLE marts.mart_assessment__scores (scope VARCHAR, unit_code VARCHAR, dept_code VARCHAR, region_code VARCHAR,
-  year INT, score DOUBLE, score_raw DOUBLE, applicable_weight DOUBLE, total_weight DOUBLE, parts BIGINT,
-  parts_not_applicable HUGEINT, score_rank BIGINT, units_ranked BIGINT, circular_rule VARCHAR,
-  circular_parameter DECIMAL(9,4), named_in_circular BOOLEAN);
+  year INT, score DOUBLE, score_raw DOUBLE, applicable_weight DOUBLE, total_weight DOUBLE, applicable_share DOUBLE,
+  parts BIGINT, parts_not_applicable HUGEINT, ranking_status VARCHAR, score_rank BIGINT, units_ranked BIGINT,
+  circular_rule VARCHAR, circular_parameter DECIMAL(9,4), min_applicable_share DECIMAL(9,4), min_ranked_units INT,
+  circular_status VARCHAR, named_in_circular BOOLEAN);
 INSERT INTO marts.mart_assessment__scores VALUES
- ('region', '210402', NULL, '210402', 2025, 93.25, 93.25, 100, 100, 2, 0, 1, 2, 'bottom_n', 1, false),
- ('region', '210421', NULL, '210421', 2025, 71.5, 71.5, 100, 100, 2, 0, 2, 2, 'bottom_n', 1, true),
- ('region', '210421', NULL, '210421', 2024, 65.0, 65.0, 100, 100, 2, 0, 2, 2, 'bottom_n', 1, true),
- ('department', '210400-SCJG', '210400-SCJG', '210400', 2025, 88.0, 88.0, 100, 100, 2, 0, 1, 2, 'bottom_n', 1, false),
- ('department', '210421-WJW', '210421-WJW', '210421', 2025, 42.42, 42.42, 100, 100, 2, 1, 2, 2, 'bottom_n', 1, true);
+ ('region', '210402', NULL, '210402', 2025, 93.25, 93.25, 100, 100, 1, 2, 0, 'ranked', 1, 2, 'bottom_n', 1, 0.5, 2, 'not_named', false),
+ ('region', '210421', NULL, '210421', 2025, 71.5, 71.5, 100, 100, 1, 2, 0, 'ranked', 2, 2, 'bottom_n', 1, 0.5, 2, 'named', true),
+ ('region', '210421', NULL, '210421', 2024, 65.0, 65.0, 100, 100, 1, 2, 0, 'ranked', 2, 2, 'bottom_n', 1, 0.5, 2, 'named', true),
+ ('department', '210400-SCJG', '210400-SCJG', '210400', 2025, 88.0, 88.0, 100, 100, 1, 2, 0, 'ranked', 1, 2, 'bottom_n', 1, 0.5, 2, 'not_named', false),
+ ('department', '210421-WJW', '210421-WJW', '210421', 2025, 42.42, 21.21, 50, 100, 0.5, 2, 1, 'ranked', 2, 2, 'bottom_n', 1, 0.5, 2, 'named', true),
+ ('department', '210421-JYJ', '210421-JYJ', '210421', 2025, 20.0, 4.0, 20, 100, 0.2, 2, 1, 'too_few_parts', NULL, 2, 'bottom_n', 1, 0.5, 2, 'not_ranked', false);
 CREATE TABLE marts.mart_assessment__score_parts (scope VARCHAR, unit_code VARCHAR, dept_code VARCHAR,
   region_code VARCHAR, year INT, metric_code VARCHAR, rate DOUBLE, target DOUBLE, target_direction VARCHAR,
-  weight DOUBLE, not_applicable BOOLEAN, attainment DOUBLE, points_raw DOUBLE, applicable_weight DOUBLE, points DOUBLE);
+  weight DOUBLE, not_applicable BOOLEAN, attainment DOUBLE, points_raw DOUBLE, applicable_weight DOUBLE, points DOUBLE,
+  points_max DOUBLE, points_lost DOUBLE);
 INSERT INTO marts.mart_assessment__score_parts VALUES
- ('region', '210421', NULL, '210421', 2025, 'on_time_publication', 0.43, 1, 'at_least', 50, false, 0.43, 21.5, 100, 21.5),
- ('region', '210421', NULL, '210421', 2025, 'task_completion_rate', 1, 1, 'at_least', 50, false, 1, 50, 100, 50),
- ('region', '210402', NULL, '210402', 2025, 'on_time_publication', 0.865, 1, 'at_least', 50, false, 0.865, 43.25, 100, 43.25),
- ('region', '210402', NULL, '210402', 2025, 'task_completion_rate', 1, 1, 'at_least', 50, false, 1, 50, 100, 50),
+ ('region', '210421', NULL, '210421', 2025, 'on_time_publication', 0.43, 1, 'at_least', 50, false, 0.43, 21.5, 100, 21.5, 50, 28.5),
+ ('region', '210421', NULL, '210421', 2025, 'task_completion_rate', 1, 1, 'at_least', 50, false, 1, 50, 100, 50, 50, 0),
+ ('region', '210402', NULL, '210402', 2025, 'on_time_publication', 0.865, 1, 'at_least', 50, false, 0.865, 43.25, 100, 43.25, 50, 6.75),
+ ('region', '210402', NULL, '210402', 2025, 'task_completion_rate', 1, 1, 'at_least', 50, false, 1, 50, 100, 50, 50, 0),
  ('department', '210421-WJW', '210421-WJW', '210421', 2025, 'on_time_publication', 0.4242, 1, 'at_least', 50, false,
-  0.4242, 21.21, 50, 42.42),
+  0.4242, 21.21, 50, 42.42, 100, 57.58),
  ('department', '210421-WJW', '210421-WJW', '210421', 2025, 'task_completion_rate', NULL, 1, 'at_least', 50, true,
-  NULL, 0, 50, 0),
+  NULL, NULL, 50, NULL, NULL, NULL),
  ('department', '210400-SCJG', '210400-SCJG', '210400', 2025, 'on_time_publication', 0.76, 1, 'at_least', 50, false,
-  0.76, 38, 100, 38),
+  0.76, 38, 100, 38, 50, 12),
  ('department', '210400-SCJG', '210400-SCJG', '210400', 2025, 'task_completion_rate', 1, 1, 'at_least', 50, false,
-  1, 50, 100, 50);
+  1, 50, 100, 50, 50, 0),
+ ('department', '210421-JYJ', '210421-JYJ', '210421', 2025, 'on_time_publication', 0.2, 1, 'at_least', 20, false,
+  0.2, 4, 20, 20, 100, 80),
+ ('department', '210421-JYJ', '210421-JYJ', '210421', 2025, 'task_completion_rate', NULL, 1, 'at_least', 80, true,
+  NULL, NULL, 20, NULL, NULL, NULL);
+CREATE TABLE marts.mart_assessment__circular_shortfalls AS
+  SELECT p.scope, p.unit_code, p.dept_code, p.region_code, p.year, p.metric_code, p.rate, p.target, p.target_direction,
+         p.weight, p.attainment, p.points_max, p.points, p.points_lost, 1 AS shortfall_rank, TRUE AS is_main_shortfall
+  FROM marts.mart_assessment__score_parts AS p JOIN marts.mart_assessment__scores AS s USING (scope, unit_code, year)
+  WHERE s.named_in_circular AND p.points_lost > 0;
+CREATE TABLE marts.mart_assessment__year_summary AS SELECT * FROM (VALUES
+ ('region', 2025, 2, 2, 0, 1, 82.375, '210402', 93.25),
+ ('department', 2025, 3, 2, 1, 1, 50.14, '210400-SCJG', 88.0)
+) AS t(scope, year, units_assessed, units_ranked, units_not_ranked, units_named, mean_score, best_unit_code, best_score);
+CREATE TABLE marts.mart_assessment__milestones AS SELECT * FROM (VALUES
+ ('mechanism_2020', DATE '2020-09-30', 'on_time_publication', 2020, 3, 4, 0.75, 1.0, 'at_least', FALSE, FALSE)
+) AS t(milestone, due_date, metric_code, year, numerator, denominator, rate, target, target_direction, target_met,
+       milestone_achieved);
+CREATE TABLE marts.dim_unit AS SELECT * FROM (VALUES
+ ('city', '210400', NULL, '210400', '全市', 'Whole city', '全市', 'Whole city', NULL, NULL, '城市', 'City', NULL, 1),
+ ('region', '210400', NULL, '210400', '市本级', 'City-level departments', '市本级', 'City-level departments', '市本级', 'City-level departments', '县区', 'County / district', NULL, 2),
+ ('region', '210402', NULL, '210402', '新抚区', 'Xinfu District', '新抚区', 'Xinfu District', '新抚区', 'Xinfu District', '县区', 'County / district', NULL, 3),
+ ('region', '210421', NULL, '210421', '抚顺县', 'Fushun County', '抚顺县', 'Fushun County', '抚顺县', 'Fushun County', '县区', 'County / district', NULL, 4),
+ ('department', '210400-SCJG', '210400-SCJG', '210400', '抚顺市市场监督管理局', '抚顺市市场监督管理局', '市市场监管局', '市市场监管局', '市本级', 'City-level departments', '部门', 'Department', TRUE, 5),
+ ('department', '210421-WJW', '210421-WJW', '210421', '=抚顺县卫生健康局', '=抚顺县卫生健康局', '县卫健局', '县卫健局', '抚顺县', 'Fushun County', '部门', 'Department', TRUE, 6),
+ ('department', '210421-JYJ', '210421-JYJ', '210421', '抚顺县教育局', '抚顺县教育局', '县教育局', '县教育局', '抚顺县', 'Fushun County', '部门', 'Department', TRUE, 7)
+) AS t(scope, unit_code, dept_code, region_code, unit_name_zh, unit_name_en, unit_short_name_zh, unit_short_name_en,
+       region_name_zh, region_name_en, unit_kind_zh, unit_kind_en, is_member, sort_order);
+CREATE TABLE marts.dim_settings AS SELECT DATE '2026-01-04' AS as_of_date, 'latest_loaded_batch' AS as_of_basis,
+  5 AS early_warning_working_days, 3 AS circular_main_shortfalls, '210400' AS city_region_code,
+  DATE '2019-01-01' AS calendar_first_date, DATE '2026-12-31' AS calendar_last_date;
 CREATE TABLE marts.mart_publication__obligations (obligation_key VARCHAR, event_type VARCHAR, record_id VARCHAR,
-  task_id VARCHAR, task_name VARCHAR, dept_code VARCHAR, region_code VARCHAR, dept_name VARCHAR, deadline_date DATE,
-  published_date DATE, status VARCHAR, working_days_late INT, as_of_date DATE);
+  task_id VARCHAR, task_name VARCHAR, dept_code VARCHAR, region_code VARCHAR, dept_name VARCHAR, event_date DATE,
+  deadline_date DATE, published_date DATE, status VARCHAR, working_days_late INT, as_of_date DATE);
 INSERT INTO marts.mart_publication__obligations VALUES
- ('r|1', 'result', 'R1', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-11-10', NULL, 'overdue_unpublished', NULL, '2026-01-04'),
- ('r|2', 'result', 'R2', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-11-12', '2025-11-20', 'late', 6, '2026-01-04'),
- ('r|3', 'result', 'R3', 'T2', '任务二', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2025-11-12', '2025-11-11', 'on_time', NULL, '2026-01-04');
+ ('r|1', 'result', 'R1', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-10-27', '2025-11-10', NULL, 'overdue_unpublished', NULL, '2026-01-04'),
+ ('r|2', 'result', 'R2', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-10-29', '2025-11-12', '2025-11-20', 'late', 6, '2026-01-04'),
+ ('r|3', 'result', 'R3', 'T2', '任务二', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2025-10-29', '2025-11-12', '2025-11-11', 'on_time', NULL, '2026-01-04');
 CREATE TABLE marts.mart_early_warning__obligations AS
-  SELECT *, -35 AS working_days_left, 'overdue' AS warning FROM marts.mart_publication__obligations WHERE record_id = 'R1';
+  SELECT *, as_of_date AS warning_date, -35 AS working_days_left, 'overdue' AS warning
+  FROM marts.mart_publication__obligations WHERE record_id = 'R1';
 INSERT INTO marts.mart_early_warning__obligations VALUES
- ('t|9', 'task', 'T9', 'T9', '+SUM(1,1)', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2026-01-07', NULL, 'not_yet_due', NULL,
-  '2026-01-04', 2, 'due_soon');
+ ('t|9', 'task', 'T9', 'T9', '+SUM(1,1)', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2025-12-24', '2026-01-07', NULL,
+  'not_yet_due', NULL, '2026-01-04', '2026-01-04', 2, 'due_soon');
 CREATE TABLE marts.mart_early_warning__tasks (task_id VARCHAR, task_name VARCHAR, dept_code VARCHAR, dept_name VARCHAR,
   region_code VARCHAR, start_date DATE, end_date DATE, as_of_date DATE, working_days_left INT, objects_drawn BIGINT,
   objects_inspected BIGINT, objects_uninspected BIGINT);
@@ -105,6 +141,7 @@ def serving(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("serving") / "warehouse.duckdb"
     con = duckdb.connect(str(path))
     con.execute(FIXTURE_SQL)
+    create_label_dims(con)
     con.close()
     return path
 
@@ -124,6 +161,11 @@ def _file(man: dict, suffix: str) -> Path:
 def _pdftext(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
                           text=True).stdout
+
+
+def _pdftext_raw(path: Path) -> str:
+    """The text in drawing order (a table cell's wrapped lines stay together)."""
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def _snapshot(pdf: Path, name: str, page: int) -> Path:
@@ -158,9 +200,15 @@ def test_annual_pdf_scores_and_circular_list(reports):
     pdf = _file(annual, ".pdf")
     text = _pdftext(pdf)
     assert "2025年度“双随机、一公开”监管工作考核报告" in text.replace("\n", "") or "考核报告" in text
-    assert "93.25" in text and "71.50" in text and "42.42" in text
+    assert "93.3" in text and "71.5" in text and "42.4" in text  # scores: one decimal, half up (93.25)
+    assert "93.25" not in text and "71.50" not in text
     assert "拟通报名单" in text and "得分排名后1" in text
-    assert "年度计划按时制定" in text  # milestone / mechanism status of the fixture department
+    assert "年度计划按时制定、涉企计划经政府批准" in text  # mechanism components labelled from the seed
+    assert "plan_filed" not in text
+    # the shortfall on the score's own basis: 50 x 100 / 100 - 21.5 = 28.5 points lost, not 50 - 21.5
+    flat = "".join(_pdftext_raw(pdf).split())
+    assert "按时公示率（全部类型）43.0%（目标≥100.0%，失28.5分）" in flat
+    assert "适用指标权重不足" in text  # the unranked department is shown with its reason
     _snapshot(pdf, "report-annual-p2", 2)
 
 
@@ -189,6 +237,13 @@ def test_xlsx_frozen_numbers_and_formula_injection(reports):
     assert ws.freeze_panes == "A2"
     vals = list(ws.iter_rows(min_row=2, values_only=True))
     assert vals[0][1] == "新抚区" and vals[0][2] == pytest.approx(93.25)
+    header = [c.value for c in ws[1]]
+    score = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "新抚区")[header.index("得分")]
+    assert score.number_format == "0.0"  # shown as 93.3, like every other output
+    named = awb["拟通报名单"]
+    header = [c.value for c in named[1]]
+    row = next(r for r in named.iter_rows(min_row=2, values_only=True) if r[1] == "抚顺县")
+    assert row[header.index("主要失分项")] == "按时公示率（全部类型） 43.0%（目标≥100.0%，失28.5分）"
 
 
 def test_docx_circular_names_units_and_shortfalls(reports):
@@ -198,8 +253,9 @@ def test_docx_circular_names_units_and_shortfalls(reports):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "关于2025年度“双随机、一公开”监管工作考核情况的通报" in text
     assert "各县区人民政府、市直各有关部门：" in text
-    assert "抚顺县：得分71.50分" in text and "=抚顺县卫生健康局" in text
-    assert "按时公示率（全部类型）为43.0%" in text  # shortfall from the score parts
+    assert "抚顺县：得分71.5分" in text and "=抚顺县卫生健康局" in text
+    assert "按时公示率（全部类型） 43.0%（目标≥100.0%，失28.5分）" in text  # the mart's points lost
+    assert "抚顺县教育局" not in text  # not ranked (too few applicable parts): never named
     assert "新抚区：" not in text  # not named
     assert ISSUING_UNIT in text and "2026年1月5日" in text
 

@@ -6,26 +6,19 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import duckdb
-
-from pipelines.reports.content import read_batch
 from pipelines.reports.generate import TZ, generate
 from pipelines.reports.periods import previous_month, previous_year
 from pipelines.settings import paths
+from serving import labels, snapshot
 
 
 def data_date(serving: Path | None) -> dt.date | None:
-    """The date the published data reaches (its latest export batch), or None without a publish."""
+    """The date the published data reaches (its as-of date, dim_settings), or None without a publish."""
     path = serving or paths().serving
     if not path.is_file():
         return None
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        batch = read_batch(con)
-    finally:
-        con.close()
-    latest = batch.as_of_date or batch.latest_batch_date
-    return dt.date.fromisoformat(latest[:10]) if latest else None
+    with snapshot.pinned(path):
+        return labels.settings().as_of_date
 
 
 def main(argv: list[str] | None = None) -> int:

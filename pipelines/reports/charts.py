@@ -10,6 +10,8 @@ import threading
 
 import plotly.graph_objects as go
 
+from serving import formatters as fmt
+
 log = logging.getLogger(__name__)
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
 _lock = threading.Lock()
@@ -40,19 +42,19 @@ def to_png(fig: go.Figure, width: int = 900, height: int = 420) -> bytes | None:
 def bar_rates(labels: list[str], rates: list, title: str, target: float | None = None) -> bytes | None:
     vals = [None if r is None or r != r else r * 100 for r in rates]
     # Values inside the bars (outside only when a bar is too short), clear of the target line.
-    fig = go.Figure(go.Bar(x=labels, y=vals, marker_color="#1f4e79", text=[None if v is None else f"{v:.1f}%"
-                           for v in vals], textposition="auto", insidetextanchor="end",
+    fig = go.Figure(go.Bar(x=labels, y=vals, marker_color="#1f4e79", text=[None if r is None or r != r else fmt.percent(r)
+                           for r in rates], textposition="auto", insidetextanchor="end",
                            insidetextfont={"color": "white"}))
     for label, v in zip(labels, vals):
         if v is None:  # no bar to write in
-            fig.add_annotation(x=label, y=0, text="不适用", showarrow=False, yanchor="bottom")
+            fig.add_annotation(x=label, y=0, text=fmt.not_applicable("zh"), showarrow=False, yanchor="bottom")
     if target is not None:
         # A paper-referenced shape: kaleido's plotly.js drops add_hline's "x domain" line (only its
         # label was drawn). Opacity 1 because the template fades shapes.
         y = target * 100
         fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y, layer="above",
                       opacity=1, line={"color": "#c00000", "dash": "dash", "width": 2})
-        fig.add_annotation(xref="paper", x=0, yref="y", y=y, text=f"目标 {y:.0f}%", showarrow=False,
+        fig.add_annotation(xref="paper", x=0, yref="y", y=y, text=f"目标 {fmt.percent(target)}", showarrow=False,
                            xanchor="left", yanchor="bottom", font={"color": "#c00000"})
     fig.update_layout(title=title, yaxis={"title": "%", "range": [0, 110]})
     return to_png(fig)
@@ -60,7 +62,7 @@ def bar_rates(labels: list[str], rates: list, title: str, target: float | None =
 
 def bar_scores(labels: list[str], scores: list, title: str) -> bytes | None:
     fig = go.Figure(go.Bar(x=labels, y=scores, marker_color="#1f4e79",
-                           text=[f"{s:.2f}" for s in scores], textposition="outside"))
+                           text=[fmt.score(s) for s in scores], textposition="outside"))
     fig.update_layout(title=title, yaxis={"title": "得分", "range": [0, 105]})
     return to_png(fig)
 

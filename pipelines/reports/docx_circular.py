@@ -15,7 +15,6 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from pipelines.reports import ISSUING_UNIT
-from pipelines.reports.content import fmt_rate
 from pipelines.reports.model import Report
 
 BODY_FONT = "仿宋_GB2312"  # the customary 公文 body font; WPS/Word substitute when it is missing
@@ -48,10 +47,10 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def shortfall_text(u: dict, top: int = 3) -> str:
-    items = [f"{f['metric']}为{fmt_rate(f['rate'])}（目标{f['direction']}{fmt_rate(f['target'])}，失{f['lost']:.1f}分）"
-             for f in u["shortfalls"][:top]]
-    return "；".join(items) if items else "各项指标均已达到目标"
+def shortfall_text(u: dict) -> str:
+    """The unit's main shortfalls exactly as the report and the dashboard write them
+    (serving.assessment.shortfalls_text)."""
+    return u["shortfalls_text"] or "各项指标均已达到目标"
 
 
 def render_docx(report: Report, generated_at: str) -> bytes:
@@ -81,23 +80,24 @@ def render_docx(report: Report, generated_at: str) -> bytes:
     _para(doc, "一、总体情况", bold=True, font="黑体")
     overall = []
     if c.get("regions_assessed"):
-        overall.append(f"参加考核的县区（含市本级）{c['regions_assessed']}个，平均得分{c['region_mean']:.2f}分")
+        overall.append(f"参加考核的县区（含{c['city_level']}）{c['regions_assessed']}个，平均得分{c['region_mean']}分")
     if c.get("departments_assessed"):
-        overall.append(f"参加考核的部门{c['departments_assessed']}个，平均得分{c['department_mean']:.2f}分")
+        unranked = c.get("departments_unranked") or 0
+        overall.append(f"参加考核的部门{c['departments_assessed']}个，平均得分{c['department_mean']}分"
+                       + (f"，其中{unranked}个部门适用指标权重不足、不参与排名和通报" if unranked else ""))
     _para(doc, ("；".join(overall) + "。") if overall else f"{year}年度暂无考核得分数据。")
     _para(doc, "二、通报情况", bold=True, font="黑体")
     units = c.get("units", [])
     if not units:
         _para(doc, f"{year}年度没有县区或部门达到通报条件。")
-    for kind, label in (("region", "县区"), ("department", "部门")):
+    kinds = [k for k in dict.fromkeys(u["scope"] for u in units)]
+    for number, kind in enumerate(kinds):
         group = [u for u in units if u["scope"] == kind]
-        if not group:
-            continue
-        _para(doc, f"（{NUMERALS[0] if kind == 'region' else NUMERALS[1]}）{label}。{group[0]['rule']}的{label}予以通报：",
-              font="楷体_GB2312")
+        label = group[0]["kind"]
+        _para(doc, f"（{NUMERALS[number]}）{label}。{group[0]['rule']}的{label}予以通报：", font="楷体_GB2312")
         for i, u in enumerate(group, start=1):
             where = f"（{u['region']}）" if u.get("region") else ""
-            _para(doc, f"{i}. {u['name']}{where}：得分{u['score']:.2f}分，在{u['units_ranked']}个参评单位中排名第"
+            _para(doc, f"{i}. {u['name']}{where}：得分{u['score']}分，在{u['units_ranked']}个参与排名单位中排名第"
                        f"{u['rank']}位。主要失分项：{shortfall_text(u)}。")
     _para(doc, "三、工作要求", bold=True, font="黑体")
     _para(doc, "被通报的单位要认真分析原因，对照失分项目制定整改措施，于通报印发之日起30日内将整改情况书面报送"

@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
-
 from pipelines.reports import content, store
 from pipelines.reports.model import Report
 from pipelines.settings import paths
+from serving import snapshot
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -24,16 +23,14 @@ def check_period(kind: str, period: str) -> str:
 
 
 def build(kind: str, period: str, serving: Path | None = None, charts: bool = True) -> Report:
-    """Read the serving artefact (one short read-only connection) into the report content."""
+    """Read one publish of the serving artefact (pinned for the whole report, through the `serving`
+    read layer the dashboard uses too) into the report content."""
     check_period(kind, period)
     serving = Path(serving or paths().serving)
     if not serving.exists():
         raise FileNotFoundError(f"serving artefact {serving} does not exist: run `make pipeline` first")
-    con = duckdb.connect(str(serving), read_only=True)
-    try:
-        return (content.monthly if kind == "monthly" else content.annual)(con, period, charts=charts)
-    finally:
-        con.close()
+    with snapshot.pinned(serving):
+        return (content.monthly if kind == "monthly" else content.annual)(period, charts=charts)
 
 
 def render(report: Report, generated_at: str) -> dict[str, bytes]:

@@ -1,13 +1,11 @@
 """The report content model shared by every renderer."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from serving import formatters as fmt
 
 # Column kinds: how a renderer formats a column. "rate" cells that are None/NaN print 不适用.
 TEXT, INT, RATE, NUM, DATE, BOOL = "text", "int", "rate", "num", "date", "bool"
@@ -29,25 +27,23 @@ class Section:
 
 @dataclass
 class Batch:
-    """Which publish of the serving artefact the report reflects (meta.publish_log, latest row)."""
+    """Which publish of the serving artefact the report reflects (meta.publish_log, latest row) and the
+    as-of date its figures were judged on (dim_settings)."""
     published_at: str | None
     run_id: str | None
     latest_batch_date: str | None
-    as_of_date: str | None = None  # the obligation marts' as_of_date
+    as_of_date: str | None = None  # the build's as-of date (dim_settings.as_of_date)
 
     def label(self) -> str:
         if not self.run_id:
             return "发布记录缺失（meta.publish_log 无记录）"
-        return f"数据批次截至 {self.latest_batch_date}（发布于 {self.published_at_shanghai()}，运行 {self.run_id[:8]}）"
+        return (f"数据截至 {self.as_of_date or self.latest_batch_date}（发布于 {self.published_at_shanghai()}，"
+                f"运行 {self.run_id[:8]}）")
 
     def published_at_shanghai(self) -> str:
         """meta.publish_log.published_at is the publishing machine's local time without a zone; reports
-        print every time in Asia/Shanghai, like their generation time."""
-        try:
-            local = dt.datetime.fromisoformat(str(self.published_at))
-        except ValueError:
-            return str(self.published_at)
-        return local.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+        print every time in Asia/Shanghai (serving.formatters.timestamp)."""
+        return fmt.timestamp(self.published_at)
 
 
 @dataclass

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 
 import pandas as pd
 
 from pipelines.reports import ISSUING_UNIT
-from pipelines.reports.content import NA, pct
 from pipelines.reports.model import DATE, INT, NUM, PCT, RATE, Report, Section
+from serving import formatters as fmt
+
+NA = fmt.not_applicable("zh")
 
 PDF_HIDDEN = {"指标代码", "单位代码", "县区代码", "部门代码"}  # kept in the XLSX for tracing
 
@@ -63,21 +64,21 @@ def cell(value, kind: str, unit: str = "percent") -> tuple[str, str]:
     """(text, css class) of one table cell."""
     if isinstance(value, str):
         return value, ("na" if value in (NA, "—") else "")
-    missing = value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+    missing = fmt.is_missing(value)
     if kind == RATE:
         if missing:
             return NA, "na"
-        return (f"{value:.2f}" if unit == "ratio" else pct(value)), "n"
+        return fmt.rate(value, unit), "n"
     if missing:
         return "", ""
     if kind == PCT:
-        return pct(value), "n"
+        return fmt.percent(value), "n"
     if kind == INT:
-        return f"{int(value):,}", "n"
+        return fmt.count(value), "n"
     if kind == NUM:
-        return f"{float(value):.2f}", "n"
+        return fmt.score(value), "n"
     if kind == DATE:
-        return str(value)[:10], "n"
+        return fmt.iso_date(value), "n"
     return str(value), ""
 
 

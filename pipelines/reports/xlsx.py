@@ -7,15 +7,16 @@ prefixed with a single quote. Strings are always written with write_string, neve
 from __future__ import annotations
 
 import io
-import math
 import re
 
 import pandas as pd
 import xlsxwriter
 
 from pipelines.reports import ISSUING_UNIT
-from pipelines.reports.content import NA
 from pipelines.reports.model import DATE, INT, NUM, PCT, RATE, Report
+from serving import formatters
+
+NA = formatters.not_applicable("zh")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,9 +41,13 @@ def render_xlsx(report: Report, generated_at: str) -> bytes:
                                    "strings_to_numbers": False})
     f = {
         "head": wb.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top"}),
-        INT: wb.add_format({"num_format": "#,##0"}), NUM: wb.add_format({"num_format": "0.00"}),
-        RATE: wb.add_format({"num_format": "0.00%"}), PCT: wb.add_format({"num_format": "0.00%"}), "ratio": wb.add_format({"num_format": "0.00"}),
-        DATE: wb.add_format({"num_format": "yyyy-mm-dd"}), "na": wb.add_format({"align": "center", "font_color": "#666666"}),
+        # the decimals of serving.formatters: rates 0.0%, scores and points 0.0, counts #,##0
+        INT: wb.add_format({"num_format": formatters.XLSX_FORMATS["count"]}),
+        NUM: wb.add_format({"num_format": formatters.XLSX_FORMATS["score"]}),
+        RATE: wb.add_format({"num_format": formatters.XLSX_FORMATS["percent"]}),
+        PCT: wb.add_format({"num_format": formatters.XLSX_FORMATS["percent"]}),
+        "ratio": wb.add_format({"num_format": formatters.XLSX_FORMATS["ratio"]}),
+        DATE: wb.add_format({"num_format": formatters.XLSX_FORMATS["date"]}), "na": wb.add_format({"align": "center", "font_color": "#666666"}),
         "title": wb.add_format({"bold": True, "font_size": 14}), "bold": wb.add_format({"bold": True}),
         "missing": wb.add_format({"font_color": "#C00000", "bold": True}),
     }
@@ -53,7 +58,7 @@ def render_xlsx(report: Report, generated_at: str) -> bytes:
     info.write_string(0, 0, safe_text(report.title), f["title"])
     rows = [("报告期", report.period_label), ("编制单位", ISSUING_UNIT), ("生成时间", generated_at),
             ("数据批次", report.batch.label()), ("发布运行", report.batch.run_id or ""),
-            ("比率说明", "比率单元格为小数并以百分比格式显示；“不适用”表示分母为0；“—”表示无数据行。")]
+            ("比率说明", "比率单元格为小数并以百分比格式（一位小数）显示；得分、失分为一位小数；“不适用”表示分母为0；“—”表示无数据行。")]
     rows += [("要点", x) for x in report.summary]
     rows += [("数据缺失", x) for x in report.missing]
     for i, (k, v) in enumerate(rows, start=2):
@@ -90,7 +95,7 @@ def render_xlsx(report: Report, generated_at: str) -> bytes:
                 kind = s.kinds.get(c, "text")
                 if isinstance(v, str):
                     ws.write_string(i, j, safe_text(v), f["na"] if v in (NA, "—") else None)
-                elif v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+                elif formatters.is_missing(v):
                     if kind == RATE:
                         ws.write_string(i, j, NA, f["na"])
                     else:
