@@ -16,17 +16,27 @@ calendar as (
 
 ),
 
+-- the last day of each month in the calendar (month arithmetic on year x 12 + month: no engine's
+-- date functions needed)
+month_last_days as (
+
+    select
+        calendar_year * 12 + cast(extract(month from calendar_date) as int) as month_number,
+        max(calendar_date) as warning_date
+    from calendar
+    group by calendar_year, extract(month from calendar_date)
+
+),
+
+-- the twelve whole months before the as-of date's month (that month itself is the as-of mart)
 month_ends as (
 
-    select max(calendar.calendar_date) as warning_date
-    from calendar
+    select month_last_days.warning_date
+    from month_last_days
     cross join as_of
-    where calendar.calendar_date < as_of.as_of_date
-        and calendar.calendar_date >= {{ dbt.dateadd('year', -1, 'as_of.as_of_date') }}
-    group by calendar.calendar_year, extract(month from calendar.calendar_date)
-    -- whole months only (the as-of date's own month stops short of its end): the as-of date itself is
-    -- mart_early_warning__obligations
-    having extract(day from {{ dbt.dateadd('day', 1, 'max(calendar.calendar_date)') }}) = 1
+    where month_last_days.warning_date < as_of.as_of_date
+        and month_last_days.month_number >= cast(extract(year from as_of.as_of_date) as int) * 12
+            + cast(extract(month from as_of.as_of_date) as int) - 12
 
 ),
 
