@@ -208,16 +208,41 @@ def test_departments_are_kept_as_written(obligations):
     assert obligations[("plan", "抚税抽查〔2024〕1号")]["task_id"] is None
 
 
-def test_an_event_in_a_year_without_an_official_calendar_fails_the_build(tmp_path):
+def test_clocks_past_the_official_calendar_wait_for_it_and_the_build_publishes(tmp_path):
+    """Every December some deadlines fall in a year the official calendar does not cover yet: those
+    obligations are awaiting_calendar (no deadline guessed, left out of every rate, counted per year to
+    add), and the build still succeeds."""
     warehouse = tmp_path / "warehouse.duckdb"
     late_2026 = result("JG-2026", "RW-PARTIAL", D(2026, 12, 28))  # deadline in 2027
     in_2027 = result("JG-2027", "RW-PARTIAL", D(2027, 1, 6))
     with duckdb.connect(str(warehouse)) as con:
         fill_raw(con, extra_results=[late_2026, in_2027])
-    # only what the check needs: its ancestors and their data tests (the unit tests ran in the build above)
-    proc = run_dbt(["build", "--select", "+official_calendar_covers_publication_events",
+    proc = run_dbt(["build", "--select", "+mart_data_status__awaiting_calendar", "+fct_metric_values",
+                    "--indirect-selection", "cautious", "--resource-type", "model", "seed", "test"], warehouse, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT record_id, status, deadline_date, is_due, calendar_year_needed "
+                           "FROM marts.mart_publication__obligations WHERE record_id LIKE 'JG-202%' "
+                           "ORDER BY record_id").fetchall()
+        waiting = con.execute("SELECT * FROM marts.mart_data_status__awaiting_calendar").fetchall()
+        due = con.execute("SELECT count(*) FILTER (WHERE is_due) FROM marts.mart_publication__obligations "
+                          "WHERE event_type = 'result'").fetchone()[0]
+    assert rows == [("JG-2026", "awaiting_calendar", None, False, 2027),
+                    ("JG-2027", "awaiting_calendar", None, False, 2027)]
+    assert waiting == [(2027, 2, D(2026, 12, 28), D(2027, 1, 6))]
+    # the waiting results are in no on-time denominator (is_due is what every publication rate counts)
+    assert due == sum(1 for k, v in EXPECTED.items() if k[0] == "result" and v[5] in
+                      ("on_time", "late", "overdue_unpublished", "published_before_event"))
+
+
+def test_an_as_of_date_past_the_official_calendar_fails_the_build(tmp_path):
+    """An as-of date the calendar does not cover would leave the early warning silently empty: the
+    build fails, naming the year and how to add it."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        fill_raw(con)
+    proc = run_dbt(["build", "--select", "+as_of_date_is_on_the_official_calendar", "--vars", "{as_of_date: 2027-03-01}",
                     "--indirect-selection", "cautious", "--resource-type", "model", "seed", "test"], warehouse, tmp_path)
     assert proc.returncode != 0
-    assert "no official working-day calendar for 2027: 2 publication event(s) from 2026-12-28 to 2027-01-06" in (
-        proc.stdout)
+    assert "no official working-day calendar for 2027: the as-of date 2027-03-01 (var)" in proc.stdout
     assert "calendar_overrides.csv" in proc.stdout and "python -m pipelines.calendar_seed" in proc.stdout

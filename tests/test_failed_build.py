@@ -1,6 +1,7 @@
 """A dbt data test that fails blocks publication of that run and says why: in Dagster, in the run
-history, on the 数据状态 page and in `make check`. The failure is a real one: a new batch with a task
-in 2031, a year the official working-day calendar does not cover (never guessed as Monday-Friday)."""
+history, on the 数据状态 page and in `make check`. The failure is a real one: a new batch exported in
+2031 with a task of 2031, so the data's as-of date lies in a year the official working-day calendar
+does not cover and no working day could be counted from it (never guessed as Monday-Friday)."""
 from __future__ import annotations
 
 import csv
@@ -87,7 +88,7 @@ def test_the_reason_is_in_the_run_history_and_make_check(failed):
 
     failure = run_status.last_failure_since_publish(failed["serving"])
     assert failure["stage"] == "dbt" and "不发布" in failure["message"]
-    assert any("official_calendar_covers_publication_events" in d and "2031" in d for d in failure["details"])
+    assert any("as_of_date_is_on_the_official_calendar" in d and "2031" in d for d in failure["details"])
     root = failed["root"]
     results = {r.check: r for r in run_checks(Paths(root / "landing", root / "warehouse.duckdb", failed["serving"]))}
     assert results["最近运行 last run"].status == FAIL and "2031" in results["最近运行 last run"].detail
