@@ -2,7 +2,7 @@
 verdict; exit status 1 when any check FAILs (for cron and monitoring), 0 otherwise.
 
 Checks: the last run (did it publish, or fail and why), what the dashboard serves (publish time,
-version), freshness per export source (entity), landing files not yet loaded, reconciliation of every
+version), publication clocks waiting for a year of the official calendar, freshness per export source (entity), landing files not yet loaded, reconciliation of every
 loaded file, and rejected rows / refused files waiting for a clerk's correction. Read-only: while a
 run holds the warehouse the warehouse checks say so and the rest still report.
 """
@@ -21,6 +21,7 @@ from pipelines.ingest.discover import discover
 from pipelines.ingest.reconcile import reconciliation_problems
 from pipelines.locks import is_lock_error
 from pipelines.settings import Paths, paths
+from serving import snapshot, status
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 DEFAULT_MAX_AGE_DAYS = 45  # exports are monthly: a source silent for longer has stopped arriving
@@ -54,6 +55,24 @@ def check_serving(serving: Path) -> Result:
         published_at, run_id = con.execute(
             "SELECT published_at, run_id FROM meta.publish_log ORDER BY published_at DESC LIMIT 1").fetchone()
     return Result("看板数据 serving", OK, f"{published_at} 发布（运行 {run_id[:8]}，文件 {serving.resolve().name}）")
+
+
+CALENDAR_HOW_TO = ("把国务院公布的该年放假与调休安排补入 dbt_project/seeds/calendar_overrides.csv（或升级 chinese-calendar），"
+                   "运行 make docs 后重新构建")
+
+
+def check_calendar(serving: Path) -> Result:
+    """Publication clocks waiting for a year of the official calendar (status awaiting_calendar): a
+    warning, not a failure (every December some deadlines fall in the next year)."""
+    if not serving.exists():
+        return Result("工作日历 calendar", WARN, "没有发布文件，无法检查")
+    with snapshot.pinned(serving):
+        waiting = status.awaiting_calendar()
+    if waiting.empty:
+        return Result("工作日历 calendar", OK, "官方工作日历覆盖所有公示期限")
+    years = "、".join(f"{int(r.calendar_year_needed)}年（{int(r.obligations):,} 项）" for r in waiting.itertuples())
+    return Result("工作日历 calendar", WARN, f"{years}的官方工作日历尚未补充：这些公示义务的期限无法计算，暂不计入任何比率；"
+                  + CALENDAR_HOW_TO)
 
 
 MONTHLY_FLOW = ("抽查任务", "抽取名单", "检查人员匹配", "检查结果")  # in every monthly export; registers change rarely
@@ -114,7 +133,7 @@ def run_checks(where: Paths | None = None, today: date | None = None,
                max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> list[Result]:
     where = where or paths()
     today = today or datetime.now().date()
-    return [check_last_run(where.serving), check_serving(where.serving),
+    return [check_last_run(where.serving), check_serving(where.serving), check_calendar(where.serving),
             *check_freshness(where.serving, today, max_age_days), *check_warehouse(where)]
 
 

@@ -37,7 +37,18 @@ def test_a_healthy_build_passes_every_check(copy):
     assert results["待载入 waiting files"].status == OK
     assert results["新鲜度 freshness"].status == OK and "2022-01-04" in results["新鲜度 freshness"].detail
     assert results["待更正 rejects"].status == WARN  # the simulator writes some invalid rows on purpose
+    assert results["工作日历 calendar"].status == OK
     assert not [r for r in results.values() if r.status == FAIL]
+
+
+def test_clocks_waiting_for_the_official_calendar_are_a_warning_naming_the_year(copy):
+    with duckdb.connect(str(copy.serving.resolve())) as con:
+        con.execute("INSERT INTO marts.mart_data_status__awaiting_calendar VALUES (2027, 1234, DATE '2026-12-14', "
+                    "DATE '2026-12-31')")
+    results = by_name(run_checks(copy, today=date(2022, 1, 20)))
+    calendar = results["工作日历 calendar"]
+    assert calendar.status == WARN and "2027年（1,234 项）" in calendar.detail
+    assert "calendar_overrides.csv" in calendar.detail and "make docs" in calendar.detail
 
 
 def test_each_fault_is_named(copy):
