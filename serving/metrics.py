@@ -17,7 +17,7 @@ from serving.snapshot import query
 
 VALUE_COLUMNS = """f.metric_code, f.scope, f.dept_code, f.region_code, f.grain, f.year, f.period_start,
        f.numerator, f.denominator, f.rate, CAST(f.target AS DOUBLE) AS target, f.target_direction,
-       f.target_met"""
+       f.target_met, f.attainment"""
 METRIC_COLUMNS = "m.name_zh, m.name_en, m.unit, m.sort_order"
 _UNIT_JOIN = """LEFT JOIN marts.dim_unit AS u
     ON u.scope = f.scope AND u.unit_code = CASE WHEN f.scope = 'department' THEN f.dept_code ELSE f.region_code END"""
