@@ -18,24 +18,6 @@ import streamlit as st
 
 from dashboard.i18n import t
 
-MISSING = "—"
-
-
-def fmt_date(value: date | None) -> str:
-    return value.isoformat() if value else MISSING
-
-
-def fmt_datetime(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else MISSING
-
-
-def fmt_share(numerator: int, denominator: int) -> str:
-    """`2.5%（3 / 120）`: the rate with its numerator and denominator; `—` without a denominator."""
-    if not denominator:
-        return f"{MISSING}（{numerator:,} / 0）"
-    return f"{numerator / denominator:.1%}（{numerator:,} / {denominator:,}）"
-
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
