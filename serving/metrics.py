@@ -166,6 +166,18 @@ def unit_cells(scope: str, code: str, grain: str, year: int, period_start: date)
     )
 
 
+def annual_only(codes: Sequence[str]) -> list[str]:
+    """Those of `codes` measured per year only (fct_metric_values has no quarter or month row of them,
+    as for item coverage and inspector participation), in the order given."""
+    found = query(
+        """SELECT metric_code FROM marts.fct_metric_values WHERE list_contains(?::VARCHAR[], metric_code)
+           GROUP BY metric_code HAVING bool_and(grain = 'year')""",
+        (list(codes),),
+    )
+    yearly = set(found["metric_code"])
+    return [c for c in codes if c in yearly]
+
+
 def on_time_series(grain: str, year: int | None, scope: str, code: str) -> pd.DataFrame:
     """The on-time publication rate per event type and for all types (dim_metric_group
     publication_by_event: member_code = the event type) for one unit: per year (all years) or per
