@@ -200,8 +200,11 @@ def test_department_metrics_score_obligations_and_tasks(serving):
 
     late = frame_with(at, "逾期工作日").set_index("事项记录")
     assert set(late.index) == {"R2", "R3"}  # on-time R1 and the other department's R9 are not listed
-    assert late.loc["R2", ["状态", "逾期工作日"]].tolist() == [label("publication_status", "late"), 3]
+    assert late.loc["R2", ["状态", "逾期工作日"]].tolist() == [label("publication_status", "late"), "3"]
     assert late.loc["R3", "状态"] == label("publication_status", "overdue_unpublished")
+    # not published: no publication date and no days late, shown as — (never None)
+    assert late.loc["R3", ["公示日期", "逾期工作日"]].tolist() == ["—", "—"]
+    assert late.loc["R2", "公示日期"] == "2023-07-04"
     assert late.loc["R3", "事项类型"] == label("event_type", "result")
     assert late.loc["R3", "任务名称"] == "2023年新抚区特种设备抽查"
     assert any("数据截至 2024-01-05" in c.value for c in at.caption)
