@@ -100,7 +100,8 @@ def render_drilldown(scope: str, unit_code: str, grain: str, year: int, period_s
     num_text = cell.get("numerator_en" if lang == "en" else "numerator_zh")
     den_text = cell.get("denominator_en" if lang == "en" else "denominator_zh")
     if isinstance(num_text, str) and isinstance(den_text, str):
-        st.caption(f"{_s('numerator', lang)}：{num_text}　｜　{_s('denominator', lang)}：{den_text}")
+        colon = i18n.punct("colon", lang)
+        st.caption(f"{_s('numerator', lang)}{colon}{num_text}　｜　{_s('denominator', lang)}{colon}{den_text}")
 
     if not bool(cell["records_listed"]):
         st.info(_s("not_listed", lang))

@@ -193,7 +193,10 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
         fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero",
                          range=[0, (top if pd.notna(top) and top > 0 else 1) * 1.12])
     fig.update_layout(barmode="group", uniformtext={"minsize": 9, "mode": "hide"})
-    fig.update_xaxes(tickangle=-30 if len(set(df["unit_name"])) > 8 else 0)
+    names = set(df["unit_name"].astype(str))
+    # slanted names when they would collide: many units, or long (English) names
+    crowded = len(names) > 8 or len(names) * max(map(len, names), default=0) > 90
+    fig.update_xaxes(tickangle=-30 if crowded else 0)
     return _layout(fig, title, 420)
 
 

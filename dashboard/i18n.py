@@ -211,6 +211,21 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     return text
 
 
+PUNCTUATION = {"zh": {"colon": "：", "sep": "；", "comma": "，", "open": "（", "close": "）"},
+               "en": {"colon": ": ", "sep": "; ", "comma": ", ", "open": " (", "close": ")"}}
+
+
+def punct(mark: str, lang: str | None = None) -> str:
+    """A punctuation mark in the language's own form: `colon`, `sep` (between list items), `comma`,
+    `open` / `close` (brackets)."""
+    return PUNCTUATION[normalise_language(lang or current_language())][mark]
+
+
+def paren(text: object, lang: str | None = None) -> str:
+    """`（3）` / ` (3)`."""
+    return f"{punct('open', lang)}{text}{punct('close', lang)}"
+
+
 def period_label(grain: str, period: int, lang: str | None = None) -> str:
     """`第3季度` / `Q3`, `7月` / `Jul`; an empty string for a whole year."""
     if grain == "quarter":

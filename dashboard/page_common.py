@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.drilldown import render_drilldown
 from dashboard.filters import Selection, sidebar_filters
-from dashboard.i18n import current_language, period_label, t
+from dashboard.i18n import current_language, period_label, punct, t
 from serving import formatters as fmt
 from serving import labels, units
 
@@ -82,11 +82,14 @@ def metric_card(container, label: str, row: pd.Series | None, previous: pd.Serie
     unit = row.get("unit", "percent")
     colour = "inverse" if row.get("target_direction") == "at_most" else "normal"
     delta = fmt.change_points(row["rate"], previous["rate"], unit, lang) if previous is not None else None
-    parts = [f"{t('numerator', lang)} / {t('denominator', lang)}：{fmt.fraction(row['numerator'], row['denominator'])}"]
+    colon = punct("colon", lang)
+    parts = [f"{t('numerator', lang)} / {t('denominator', lang)}{colon}"
+             f"{fmt.fraction(row['numerator'], row['denominator'])}"]
     if not fmt.is_missing(row.get("target")):
-        parts.append(f"{t('target', lang)}：{labels.target_text(row['target'], row.get('target_direction'), unit, lang)}")
+        parts.append(f"{t('target', lang)}{colon}"
+                     f"{labels.target_text(row['target'], row.get('target_direction'), unit, lang)}")
     if previous is not None:
-        parts.append(f"{t('vs_last_year', lang)}：{fmt.rate(previous['rate'], unit, lang)}")
+        parts.append(f"{t('vs_last_year', lang)}{colon}{fmt.rate(previous['rate'], unit, lang)}")
     container.metric(label, fmt.rate(row["rate"], unit, lang), delta=delta, delta_color=colour,
                      help="  \n".join(parts))
 
@@ -101,7 +104,7 @@ def score_card(container, label: str, score: pd.Series | None, lang: str) -> Non
     below = (f"{t('rank', lang)} {fmt.rank(score['score_rank'], score['units_ranked'])}" if ranked
              else str(score["ranking_status_label"]))
     container.metric(label, fmt.score(score["score"]), delta=below, delta_color="off", delta_arrow="off",
-                     help=f"{score['ranking_status_label']}；{score['circular_status_label']}")
+                     help=f"{score['ranking_status_label']}{punct('sep', lang)}{score['circular_status_label']}")
 
 
 def value_table(df: pd.DataFrame, lang: str, *, unit_column: str | None = "unit_name") -> tuple[pd.DataFrame, dict]:

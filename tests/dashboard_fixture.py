@@ -183,7 +183,8 @@ REGION_VALUES = {  # region_code -> year -> metric -> (num, den)
     "210402": {2022: {"on_time_publication": (45, 50), "joint_task_share_tasks": (1, 5), "sampling_ratio": (20, 400),
                       "temporary_task_share_tasks": (1, 5)},
                2023: {"on_time_publication": (48, 50), "joint_task_share_tasks": (2, 5), "sampling_ratio": (30, 400),
-                      "temporary_task_share_tasks": (0, 5)}},
+                      "temporary_task_share_tasks": (0, 5), "random_match_share": (9, 10), "item_coverage": (5, 10),
+                      "inspector_participation": (8, 10)}},
     "210403": {2022: {"on_time_publication": (30, 40), "joint_task_share_tasks": (0, 3), "sampling_ratio": (12, 400),
                       "temporary_task_share_tasks": (2, 3)},
                2023: {"on_time_publication": (36, 40), "joint_task_share_tasks": (1, 3), "sampling_ratio": (12, 400),
@@ -228,11 +229,16 @@ SCORES = [  # scope, unit, year, score, rank (None: not ranked), ranking status,
 ]
 
 
-def _row(metric, scope, dept, region, year, num, den):
+# the city's first quarter of 2023 for the metrics measured per period (the others are per year only)
+CITY_QUARTER = {"sampling_ratio": (12, 1000), "random_draw_share": (2, 2), "random_match_share": (4, 5),
+                "credit_linked_task_share": (1, 2)}
+
+
+def _row(metric, scope, dept, region, year, num, den, grain="year", start=None):
     target, direction = TARGETS[metric]
     rate = None if den == 0 else num / den
     met = None if rate is None or target is None else (rate >= target if direction == "at_least" else rate <= target)
-    return (metric, scope, dept, region, "year", year, pd.Timestamp(year, 1, 1).date(), num, den, rate, target,
+    return (metric, scope, dept, region, grain, year, start or date(year, 1, 1), num, den, rate, target,
             direction, met, attainment(rate, target, direction))
 
 
@@ -248,6 +254,8 @@ def fct_rows() -> list[tuple]:
         for year, values in years.items():
             rows += [_row(m, "department", dept, region_of[dept], year, n, d) for m, (n, d) in values.items()]
     rows.append(_row("mechanism_coverage_milestone", "city", None, CITY_CODE, 2020, 1, 4))
+    rows += [_row(m, "city", None, CITY_CODE, 2023, n, d, "quarter", date(2023, 1, 1))
+             for m, (n, d) in CITY_QUARTER.items()]
     return rows
 
 

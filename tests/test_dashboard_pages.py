@@ -198,6 +198,7 @@ def test_an_unranked_unit_shows_why_instead_of_a_rank(serving):
     score = card(at, "考核得分")
     assert score.value == "100.0"
     assert score.proto.delta == label("ranking_status", "too_few_parts") == "不参与排名：适用指标权重不足"
+    assert any(c.value == "考核得分：不参与排名：适用指标权重不足" for c in at.caption)  # in full, too
     at.selectbox(key="filter_dept").select("210400-SCJG")
     rerun(at)
     assert card(at, "考核得分").proto.delta == "排名 2 / 2"
@@ -290,6 +291,12 @@ def test_sampling_credit_gradient_and_compliance(serving):
     classes = frame_with(at, "信用风险类别", "数值")
     assert classes["信用风险类别"].tolist() == [label("credit_class", c) for c in ("A类", "B类", "C类", "D类")]
     assert classes["数值"].tolist() == ["1.0%", "2.0%", "5.0%", "60.0%"]
+    # by unit: the group's period measures, and apart the ones measured per year only (the sampling
+    # ratio itself, measured per quarter too, is in neither)
+    tables = [d.value for d in at.dataframe if {"单位", "指标", "数值"} <= set(d.value.columns)]
+    random_units, annual_units = (t for t in tables if "新抚区" in set(t["单位"]))
+    assert set(random_units["指标"]) == {"随机匹配占比"} and random_units["数值"].tolist() == ["90.0%"]
+    assert set(annual_units["指标"]) == {"抽查事项覆盖率", "检查人员参与率"}
     at.selectbox(key="filter_year").select(2022)
     rerun(at)
     assert any("不符合预期梯度" in e.value for e in at.error)

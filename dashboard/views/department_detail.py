@@ -113,6 +113,8 @@ else:
                   help=score["ranking_status_label"])
     c_circ.metric(s("circular"), s("yes") if bool(score["named_in_circular"]) else s("no"),
                   help=score["circular_status_label"])
+    st.caption(f"{s('ranking')}{i18n.punct('colon', LANG)}{score['ranking_status_label']}"
+               f"{i18n.punct('sep', LANG)}{score['circular_status_label']}")
 
 # --- metrics ---------------------------------------------------------------------------------------
 st.subheader(s("metrics"))
@@ -144,8 +146,6 @@ if parts.empty:
     st.info(s("no_score"))
 else:
     st.caption(s("parts_caption"))
-    if score is not None:
-        st.caption(f"{s('ranking')}：{score['ranking_status_label']}；{score['circular_status_label']}")
     parts = parts.assign(
         weight_text=[fmt.score(w) for w in parts["weight"]],
         value=[fmt.rate(r, u, LANG) for r, u in zip(parts["rate"], parts["unit"])],

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, table_with_downloads
-from dashboard.i18n import current_language, t
+from dashboard.i18n import current_language, paren, punct, t
 from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
                                    require_published, score_card, unit_label, unit_of, value_table, with_labels)
 from serving import assessment, labels
@@ -45,6 +45,8 @@ else:
         metric_card(column, label, row, prev.get(metric), lang)
     if score_now is not None:
         score_card(columns[len(headline)], t("unit_score"), score_now, lang)
+        if fmt.is_missing(score_now["score_rank"]):  # why there is no rank, in full (the card is narrow)
+            st.caption(f"{t('unit_score')}{punct('colon', lang)}{score_now['ranking_status_label']}")
     st.caption(t("coverage_note") + " " + t("annual_note") + " " + t("not_applicable_note"))
 
 # --- 历年趋势 ----------------------------------------------------------------------------------------
@@ -59,6 +61,16 @@ chart_with_table(
 st.subheader(t("milestones"))
 milestones = assessment.milestones(lang)
 achieved = labels.code_labels("milestone_status", lang)
+
+
+def measure_text(row: pd.Series) -> str:
+    """`制度机制全覆盖 82.9%（97 / 117，目标≥100.0%）`: a milestone's measure, the city's value."""
+    target = labels.target_text(row["target"], row["target_direction"], row["unit"], lang)
+    detail = (f"{fmt.fraction(row['numerator'], row['denominator'])}{punct('comma', lang)}{t('target', lang)}"
+              f"{' ' if lang == 'en' else ''}{target}")
+    return f"{row['metric_name']} {fmt.rate(row['rate'], row['unit'], lang)}" + paren(detail, lang)
+
+
 if milestones.empty:
     st.info(t("no_data"))
 else:
@@ -68,10 +80,7 @@ else:
         first = part.iloc[0]
         done = first["milestone_achieved"]
         status = fmt.MISSING if fmt.is_missing(done) else achieved["achieved" if bool(done) else "not_achieved"]
-        measures = [f"{r['metric_name']} {fmt.rate(r['rate'], r['unit'], lang)}"
-                    f"（{fmt.fraction(r['numerator'], r['denominator'])}，{t('target', lang)}"
-                    f"{labels.target_text(r['target'], r['target_direction'], r['unit'], lang)}）"
-                    for _, r in part.iterrows()]
+        measures = [measure_text(r) for _, r in part.iterrows()]
         with column:
             if len(part) == 1:  # one measure: its value, and whether the milestone is achieved
                 st.metric(first["milestone_label"], fmt.rate(first["rate"], first["unit"], lang), delta=status,
@@ -79,12 +88,12 @@ else:
                           delta_arrow="off")
             else:
                 st.metric(first["milestone_label"], status,
-                          delta="；".join(f"{r['metric_name']} {fmt.rate(r['rate'], r['unit'], lang)}"
-                                         for _, r in part.iterrows()),
+                          delta=punct("sep", lang).join(f"{r['metric_name']} {fmt.rate(r['rate'], r['unit'], lang)}"
+                                                        for _, r in part.iterrows()),
                           delta_color="off", delta_arrow="off")
-            st.caption(f"{fmt.iso_date(first['due_date'])} · " + "；".join(measures))
+            st.caption(f"{fmt.iso_date(first['due_date'])} · " + punct("sep", lang).join(measures))
 gaps = assessment.mechanism_gaps("milestone", lang=lang)
-with st.expander(f"{t('milestone_missing')}（{fmt.count(len(gaps))}）"):
+with st.expander(t("milestone_missing") + paren(fmt.count(len(gaps)), lang)):
     table_with_downloads(
         gaps, {"region_name": t("county"), "dept_name": t("department"), "missing_text": t("missing_mechanisms")},
         file_name="2020节点未到位单位", key="milestone_missing",
@@ -149,6 +158,12 @@ else:
          "circular_rule_text": t("circular_rule"), "shortfalls_text": t("weakest_parts")},
         file_name="拟通报名单", key="overview_circular",
     )
+    # the shortfalls in full (a table cell cuts them off): each unit with what it lost points on
+    with st.expander(t("weakest_parts"), expanded=True):
+        comma = punct("comma", lang)
+        st.markdown("\n".join(
+            f"- **{r['unit_name']}**" + paren(f"{r['unit_kind']}{comma}{r['score_text']}{comma}{r['rank_text']}", lang)
+            + f"{punct('colon', lang)}{r['shortfalls_text'] or fmt.MISSING}" for _, r in flagged.iterrows()))
 
 # --- 审计线索 ----------------------------------------------------------------------------------------
 drilldown(sel, key="overview_drill")

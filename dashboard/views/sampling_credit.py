@@ -24,11 +24,12 @@ names = metric_names(lang)
 scope, code = unit_of(sel)
 HEAD = labels.metric_codes("sampling")
 CLASSES = labels.metric_group("credit_class")
-# the sampling group's compliance measures count the period's own records; the coverage measures count a
-# register over the year (dim_metric.denominator_basis), so they are compared per year
+# by unit: the group's compliance measures, which count the period's own records (dim_metric's
+# denominator_basis `period`), and its measures taken per year only (item coverage, inspector
+# participation); the sampling ratio itself is in the cards and, by credit class, below
 basis = labels.metrics().set_index("metric_code")["denominator_basis"]
 PERIOD = [m for m in HEAD if basis.get(m) == "period"]
-ANNUAL = [m for m in HEAD if m not in PERIOD]
+ANNUAL = values.annual_only(HEAD)
 st.caption(t("showing_for", unit=unit_label(sel, lang), period=period_text(sel, lang)))
 
 now = with_labels(prefer_grain(values.unit_values(HEAD, scope, code, sel.grain, sel.period_start), sel.grain), lang)
