@@ -85,6 +85,7 @@ def page_loaders() -> list[tuple[str, str, Callable[[], object]]]:
         ("sampling_credit", "credit_gradient(city)", lambda: metrics.credit_gradient("city", city, "year", start)),
         ("sampling_credit", "credit_gradient(department)",
          lambda: metrics.credit_gradient("department", dept, "year", start)),
+        ("sampling_credit", "annual_only(sampling)", lambda: metrics.annual_only(labels.metric_codes("sampling"))),
         ("sampling_credit", "unit_values(all, department)",
          lambda: metrics.unit_values(codes, "department", dept, "year", start)),
         ("data_status", "awaiting_calendar", status.awaiting_calendar),
