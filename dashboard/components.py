@@ -17,24 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.i18n import t
-
-MISSING = "—"
-
-
-def fmt_date(value: date | None) -> str:
-    return value.isoformat() if value else MISSING
-
-
-def fmt_datetime(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else MISSING
-
-
-def fmt_share(numerator: int, denominator: int) -> str:
-    """`2.5%（3 / 120）`: the rate with its numerator and denominator; `—` without a denominator."""
-    if not denominator:
-        return f"{MISSING}（{numerator:,} / 0）"
-    return f"{numerator / denominator:.1%}（{numerator:,} / {denominator:,}）"
-
+from serving import formatters as fmt
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -189,13 +172,49 @@ def date_columns(df: pd.DataFrame) -> dict:
     return config
 
 
+def display_frame(df: pd.DataFrame, percent: Iterable[str] = ()) -> tuple[pd.DataFrame, set]:
+    """What a table shows on screen: every missing value as — (never None or NaN). A column with a
+    missing value is written out as text by serving.formatters (dates ISO, timestamps in Asia/Shanghai,
+    rates as percent, numbers with thousands separators); complete columns keep their type and the
+    formats of `display_config`. Returns the frame and the names of the numeric columns written out
+    (to keep them right-aligned). The downloads keep the typed values (an empty cell for missing)."""
+    rates = percent_columns(df, percent)
+    out = df.copy()
+    numeric = set()
+    for position, name in enumerate(df.columns):
+        values = df.iloc[:, position]
+        if not values.isna().any():
+            continue
+        dtype = values.dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            present = values.dropna()
+            naive = present.dt.tz_localize(None) if getattr(present.dt, "tz", None) is not None else present
+            is_date = bool((naive == naive.dt.normalize()).all())
+            text = [fmt.iso_date(v) if is_date else fmt.timestamp(v) for v in values]
+        elif pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            text = [fmt.MISSING if fmt.is_missing(v) else v for v in values]
+        else:
+            numeric.add(name)
+            text = [fmt.percent(v) if name in rates else fmt.count(v) for v in values]
+        out.isetitem(position, pd.Series(text, index=df.index, dtype=object))
+    return out, numeric
+
+
+def _shown_config(shown: pd.DataFrame, numeric: set, percent: Iterable[str] = ()) -> dict:
+    config = display_config(shown, percent)
+    for name in numeric:
+        config[name] = st.column_config.TextColumn(alignment="right")
+    return config
+
+
 def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str, empty: str) -> None:
     """A full-width table with Chinese headers and a CSV download of exactly what is shown."""
     if df.empty:
         st.info(empty)
         return
     shown = labelled(df, labels)
-    st.dataframe(shown, width="stretch", hide_index=True, column_config=date_columns(shown))
+    on_screen, numeric = display_frame(shown)
+    st.dataframe(on_screen, width="stretch", hide_index=True, column_config=_shown_config(on_screen, numeric))
     st.download_button(
         "下载 CSV",
         data=csv_bytes(shown),
@@ -228,7 +247,7 @@ def display_config(df: pd.DataFrame, percent: Iterable[str] = ()) -> dict:
         elif _column_kind(name, df[name], set()) == "int":
             # wide enough for the largest value: the grid sizes columns on the first rows only
             largest = df[name].abs().max()
-            digits = len(f"{int(largest):,}") if pd.notna(largest) else 1
+            digits = len(fmt.count(int(largest))) if pd.notna(largest) else 1
             config[name] = st.column_config.NumberColumn(format="localized", width=max(60, 10 * digits + 30))
     return config
 
@@ -251,7 +270,9 @@ def table_with_downloads(
         return
     shown = labelled(df, dict(labels)) if labels else df
     percent = list(percent)
-    st.dataframe(shown, width="stretch", hide_index=True, column_config=display_config(shown, percent))
+    on_screen, numeric = display_frame(shown, percent)
+    st.dataframe(on_screen, width="stretch", hide_index=True,
+                 column_config=_shown_config(on_screen, numeric, percent))
     stem = _stem(file_name)
     col_csv, col_xlsx, _ = st.columns([1, 1, 4])
     col_csv.download_button(

@@ -7,7 +7,8 @@ latitude), so the map has its true shape. Plotly's `geo` traces (go.Choropleth) 
 fetch a world topojson from cdn.plot.ly even with the basemap off, so offline they render blank.
 Colours are computed here from a continuous colorscale; an invisible marker trace carries the values
 and draws the colorbar. A county with no row, or a row without a value, is grey and labelled 无数据.
-The counties come from the checked-in GeoJSON (dashboard/geo.py).
+The counties come from the checked-in GeoJSON (dashboard/geo.py); every number is written by
+`serving.formatters`.
 """
 from __future__ import annotations
 
@@ -20,10 +21,14 @@ import plotly.graph_objects as go
 from dashboard import geo
 from dashboard.figures import FONT_FAMILY
 from dashboard.i18n import DEFAULT_LANG, t
+from serving import formatters as fmt
 
 NO_DATA_COLOUR = "#d9d9d9"
 BORDER_COLOUR = "#ffffff"
-MISSING = "—"
+# how a value is written (serving.formatters) and the colour bar's ticks, by the value's unit
+VALUE_TEXT = {"percent": fmt.percent, "ratio": fmt.ratio, "score": lambda v, lang: fmt.score(v),
+              "count": lambda v, lang: fmt.count(v)}
+TICK_FORMATS = {"percent": ".0%", "ratio": ".2f", "score": ".0f", "count": ",d"}
 
 
 # --- geometry helpers (pure) ---------------------------------------------------------------------
@@ -70,20 +75,9 @@ def label_point(geometry: dict) -> tuple[float, float]:
 
 # --- the figure ----------------------------------------------------------------------------------
 
-def _count(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return MISSING
-    number = float(value)
-    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
-
-
-def _format(value: float, value_format: str) -> str:
-    """A d3-style format (".1%", ",d", ".2f", ",.1f") applied in Python, for the hover texts."""
-    spec = value_format.replace("d", ".0f") if value_format.endswith("d") else value_format
-    try:
-        return format(float(value), spec)
-    except ValueError:
-        return f"{float(value):g}"
+def value_text(value, unit: str = "percent", lang: str = DEFAULT_LANG) -> str:
+    """A county's value as written everywhere else (serving.formatters), by its unit."""
+    return VALUE_TEXT.get(unit, fmt.percent)(value, lang)
 
 
 def polygon_xy(geometry: dict) -> tuple[list, list]:
@@ -156,7 +150,7 @@ def choropleth(
     denominator_column: str = "denominator",
     title: str = "",
     value_label: str | None = None,
-    value_format: str = ".1%",
+    unit: str = "percent",
     colorscale: str | list = "Blues",
     zmin: float | None = None,
     zmax: float | None = None,
@@ -170,10 +164,10 @@ def choropleth(
     region_code and value, grey and 无数据 when it has none), then [-2 or -1] the values trace (an
     invisible marker per county with a value: `ids` and `marker.color` are exactly the input rows that
     have a boundary and a non-null value, in input order; it draws the colorbar and the hover), then
-    the county names as text (when `show_labels`). Hover shows the county name, the value
-    (`value_format`, a d3 format such as ".1%" or ",d") and, when the frame has `numerator_column` and
-    `denominator_column`, both. Names come from `name_column` when given, else from the GeoJSON. Rows
-    whose code has no boundary (the city total 210400, say) are left out.
+    the county names as text (when `show_labels`). Hover shows the county name, the value (written by
+    `serving.formatters` for its `unit`: percent, ratio, score or count) and, when the frame has
+    `numerator_column` and `denominator_column`, both. Names come from `name_column` when given, else
+    from the GeoJSON. Rows whose code has no boundary (the city's own code, say) are left out.
     """
     collection = geo.boundaries() if geojson is None else geojson
     names = geo.county_names(collection)
@@ -207,9 +201,9 @@ def choropleth(
         if code in by_code:
             name, value, num, den = by_code[code]
             fill = colour_for(value, low, high, colorscale)
-            hover = f"{name}：{_format(value, value_format)}"
+            hover = f"{name}：{value_text(value, unit, lang)}"
             if has_fraction:
-                hover += f"（{_count(num)} / {_count(den)}）"
+                hover += f"（{fmt.fraction(num, den)}）"
         else:
             name, value, fill, hover = county, None, NO_DATA_COLOUR, f"{county}：{no_data}"
         fills[code] = fill
@@ -219,16 +213,18 @@ def choropleth(
             showlegend=False, meta={"region_code": code, "value": value},
         ))
 
-    hover = "<b>%{customdata[0]}</b><br>" + label + "：%{marker.color:" + value_format + "}"
+    hover = "<b>%{customdata[0]}</b><br>" + label + "：%{customdata[3]}"
     if has_fraction:
         hover += f"<br>{fraction}：%{{customdata[1]}} / %{{customdata[2]}}"
     fig.add_trace(go.Scatter(
         x=[points[c][0] for c in shown_codes], y=[points[c][1] for c in shown_codes], ids=shown_codes,
         mode="markers", name=label, showlegend=False,
-        customdata=[[n, _count(a), _count(b)] for n, a, b in zip(shown_names, nums, dens)],
+        customdata=[[n, fmt.count(a), fmt.count(b), value_text(v, unit, lang)]
+                    for n, a, b, v in zip(shown_names, nums, dens, values)],
         marker={"color": values, "colorscale": colorscale, "cmin": low, "cmax": high, "size": 18,
                 "opacity": 0, "showscale": bool(shown_codes),
-                "colorbar": {"title": {"text": label}, "tickformat": value_format, "thickness": 14}},
+                "colorbar": {"title": {"text": label}, "tickformat": TICK_FORMATS.get(unit, ".0%"),
+                             "thickness": 14}},
         hovertemplate=hover + "<extra></extra>",
     ))
     if show_labels:

@@ -1,6 +1,7 @@
 """Pure figure builders for the assessment pages: DataFrames of metric values in, Figures out (no
 Streamlit, no database). Every hover shows the numerator and denominator; a NULL rate is 不适用
-(not applicable), never 0%.
+(not applicable), never 0%. Every number is written by `serving.formatters`; the heatmap colours by the
+attainment dbt computed (fct_metric_values.attainment).
 
 Metric frames have (at least) metric_code, numerator, denominator, rate, and a `label` column (the
 metric's display name) or a `unit_name` column, as each builder says.
@@ -15,40 +16,12 @@ from plotly.subplots import make_subplots
 
 from dashboard.figures import FONT_FAMILY
 from dashboard.i18n import DEFAULT_LANG, t
+from serving import formatters as fmt
 
 PALETTE = ["#2f6db5", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6cab", "#7a7a7a", "#e07b39"]
 TARGET_COLOUR = "#888888"
 LOG_TICKS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 ATTAINMENT_SCALE = [[0.0, "#d1495b"], [0.5, "#f4d35e"], [0.8, "#a8d08d"], [1.0, "#2e8b57"]]
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
-
-
-def fmt_value(rate, unit: str = "percent", lang: str = DEFAULT_LANG) -> str:
-    """`12.3%` for a percent, `2.19` for a ratio, 不适用 for NULL."""
-    if _missing(rate):
-        return t("not_applicable", lang)
-    return f"{float(rate):.2f}" if unit == "ratio" else f"{float(rate):.1%}"
-
-
-def fmt_count(value) -> str:
-    if _missing(value):
-        return "—"
-    number = float(value)
-    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
-
-
-def attainment(rate, target, direction) -> float | None:
-    """How far a rate reaches its target, 0..1 (as the assessment scores it): at_least rate/target,
-    at_most target/rate (1 when at or under); None without a rate or a target."""
-    if _missing(rate) or _missing(target) or direction not in ("at_least", "at_most"):
-        return None
-    rate, target = float(rate), float(target)
-    if direction == "at_least":
-        return 1.0 if target <= 0 else max(0.0, min(1.0, rate / target))
-    return 1.0 if rate <= target else (0.0 if rate <= 0 else max(0.0, min(1.0, target / rate)))
 
 
 def wrap_label(text: str, width: int = 9) -> str:
@@ -80,7 +53,7 @@ def _fraction_hover(lang: str) -> str:
 
 def _customdata(df: pd.DataFrame, lang: str, unit: str = "percent") -> list:
     units = df["unit"] if "unit" in df.columns else [unit] * len(df)
-    return [[fmt_value(r, u, lang), fmt_count(n), fmt_count(d)]
+    return [[fmt.rate(r, u, lang), fmt.count(n), fmt.count(d)]
             for r, n, d, u in zip(df["rate"], df["numerator"], df["denominator"], units)]
 
 
@@ -109,7 +82,8 @@ def trend_small_multiples(df: pd.DataFrame, *, title: str = "", lang: str = DEFA
                 x=part["year"].astype(int).tolist(), y=part["target"].astype(float).tolist(),
                 mode="lines", name=t("target", lang), showlegend=False,
                 line={"color": TARGET_COLOUR, "dash": "dash", "width": 1},
-                hovertemplate=t("target", lang) + "：%{y:.1%}<extra></extra>",
+                customdata=[fmt.rate(v, unit, lang) for v in part["target"]],
+                hovertemplate=t("target", lang) + "：%{customdata}<extra></extra>",
             ), row=row, col=col)
         fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero", row=row, col=col)
         fig.update_xaxes(dtick=1, row=row, col=col)
@@ -121,9 +95,10 @@ def trend_small_multiples(df: pd.DataFrame, *, title: str = "", lang: str = DEFA
 
 def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
     """Units (rows, `unit_name`, in `df` order top-down) x metrics (columns, `label`, in `df` order):
-    colour = attainment of the target (0..1, see `attainment`); the cell text is the rate, 不适用 when
-    NULL; hover adds numerator, denominator and target. `df`: unit_name, label, unit, rate, numerator,
-    denominator, target, target_direction (one row per cell)."""
+    colour = `attainment` of the target (0..1, fct_metric_values.attainment; none without a rate or a
+    target); the cell text is the rate, 不适用 when NULL; hover adds numerator, denominator and target.
+    `df`: unit_name, label, unit, rate, numerator, denominator, target, target_direction, attainment
+    (one row per cell)."""
     units = list(dict.fromkeys(df["unit_name"]))
     metrics = list(dict.fromkeys(df["label"]))
     cells = {(u, m): row for u, m, row in zip(df["unit_name"], df["label"], df.to_dict("records"))}
@@ -135,15 +110,16 @@ def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT
             if row is None:
                 z_row.append(None)
                 text_row.append("")
-                custom_row.append(["—", "—", "—", "—"])
+                custom_row.append([fmt.MISSING] * 4)
                 continue
-            value = attainment(row["rate"], row.get("target"), row.get("target_direction"))
-            z_row.append(value)
-            shown = fmt_value(row["rate"], row.get("unit", "percent"), lang)
+            value = row.get("attainment")
+            z_row.append(None if fmt.is_missing(value) else float(value))
+            unit = row.get("unit", "percent")
+            shown = fmt.rate(row["rate"], unit, lang)
             text_row.append(shown)
             target = row.get("target")
-            custom_row.append([shown, fmt_count(row["numerator"]), fmt_count(row["denominator"]),
-                               "—" if _missing(target) else fmt_value(target, row.get("unit", "percent"), lang)])
+            custom_row.append([shown, fmt.count(row["numerator"]), fmt.count(row["denominator"]),
+                               fmt.MISSING if fmt.is_missing(target) else fmt.rate(target, unit, lang)])
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
@@ -163,17 +139,22 @@ def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT
 
 
 def score_ranking_bar(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
-    """Horizontal bars of `score` per `unit_name`, rank 1 on top; units named in the circular in red.
-    `df`: unit_name, score, score_rank, units_ranked, named_in_circular."""
-    data = df.sort_values("score_rank", ascending=False)
+    """Horizontal bars of `score` per `unit_name`, rank 1 on top and the units that are not ranked
+    below the ranked ones (in `df` order); units named in the circular in red. `df`: unit_name, score,
+    score_rank, units_ranked, named_in_circular, ranking_status_label."""
+    data = df.dropna(subset=["score"]).assign(_unranked=lambda d: d["score_rank"].isna())
+    data = data.sort_values(["_unranked", "score_rank"], kind="stable").iloc[::-1]  # plotly: first at the bottom
     flagged = data["named_in_circular"].fillna(False).astype(bool).tolist()
+    ranks = [fmt.rank(r, n) if not fmt.is_missing(r) else str(label)
+             for r, n, label in zip(data["score_rank"], data["units_ranked"], data["ranking_status_label"])]
     fig = go.Figure(go.Bar(
-        x=data["score"].astype(float).round(2).tolist(), y=data["unit_name"].tolist(), orientation="h",
-        marker_color=[PALETTE[1] if f else PALETTE[0] for f in flagged],
-        text=[f"{s:.1f}" for s in data["score"].astype(float)], textposition="auto",
-        customdata=[[int(r), int(n)] for r, n in zip(data["score_rank"], data["units_ranked"])],
-        hovertemplate="<b>%{y}</b><br>" + t("score", lang) + "：%{x:.2f}<br>" + t("rank", lang)
-                      + "：%{customdata[0]} / %{customdata[1]}<extra></extra>",
+        x=data["score"].astype(float).tolist(), y=data["unit_name"].tolist(), orientation="h",
+        marker_color=[PALETTE[1] if f else (TARGET_COLOUR if u else PALETTE[0])
+                      for f, u in zip(flagged, data["_unranked"])],
+        text=[fmt.score(s) for s in data["score"]], textposition="auto",
+        customdata=[[fmt.score(s), r] for s, r in zip(data["score"], ranks)],
+        hovertemplate="<b>%{y}</b><br>" + t("score", lang) + "：%{customdata[0]}<br>" + t("rank", lang)
+                      + "：%{customdata[1]}<extra></extra>",
         name=t("score", lang),
     ))
     fig.update_xaxes(range=[0, 100], title=t("score", lang))
@@ -192,7 +173,7 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
         fig.add_trace(go.Bar(
             x=part["unit_name"].tolist(), y=part["rate"].astype(float).tolist(), name=label,
             marker_color=PALETTE[index % len(PALETTE)],
-            text=[fmt_value(r, unit, lang) for r in part["rate"]], textposition="auto",
+            text=[fmt.rate(r, unit, lang) for r in part["rate"]], textposition="auto",
             textangle=0,
             customdata=_customdata(part, lang, unit),
             hovertemplate="<b>%{x}</b> · " + label + "<br>%{customdata[0]}<br>" + _fraction_hover(lang)
@@ -201,7 +182,7 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
     if show_target and len(labels) == 1 and "target" in df.columns and df["target"].notna().any():
         target = float(df["target"].dropna().iloc[0])
         fig.add_hline(y=target, line_dash="dash", line_color=TARGET_COLOUR,
-                      annotation_text=f"{t('target', lang)} {fmt_value(target, unit, lang)}",
+                      annotation_text=f"{t('target', lang)} {fmt.rate(target, unit, lang)}",
                       annotation_position="top left")
     if log_y:
         fig.update_yaxes(type="log", tickformat=".1~%", tickvals=LOG_TICKS)
@@ -212,7 +193,10 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
         fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero",
                          range=[0, (top if pd.notna(top) and top > 0 else 1) * 1.12])
     fig.update_layout(barmode="group", uniformtext={"minsize": 9, "mode": "hide"})
-    fig.update_xaxes(tickangle=-30 if len(set(df["unit_name"])) > 8 else 0)
+    names = set(df["unit_name"].astype(str))
+    # slanted names when they would collide: many units, or long (English) names
+    crowded = len(names) > 8 or len(names) * max(map(len, names), default=0) > 90
+    fig.update_xaxes(tickangle=-30 if crowded else 0)
     return _layout(fig, title, 420)
 
 
@@ -239,36 +223,19 @@ def trend_lines(df: pd.DataFrame, *, series: str = "unit_name", title: str = "",
 
 
 def score_trend(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
-    """One line per unit_name: the assessment score per year. `df`: unit_name, year, score, score_rank."""
+    """One line per unit_name: the assessment score per year, hover with the rank (or why the unit is
+    not ranked). `df`: unit_name, year, score, score_rank, units_ranked, ranking_status_label."""
     fig = go.Figure()
     for index, name in enumerate(dict.fromkeys(df["unit_name"])):
         part = df.loc[df["unit_name"] == name].sort_values("year")
+        ranks = [fmt.rank(r, n) if not fmt.is_missing(r) else str(label)
+                 for r, n, label in zip(part["score_rank"], part["units_ranked"], part["ranking_status_label"])]
         fig.add_trace(go.Scatter(
-            x=part["year"].tolist(), y=part["score"].astype(float).round(2).tolist(), mode="lines+markers",
+            x=part["year"].astype(int).tolist(), y=part["score"].astype(float).tolist(), mode="lines+markers",
             name=str(name), line={"color": PALETTE[index % len(PALETTE)]},
-            customdata=part[["score_rank"]].astype(int).values.tolist(),
-            hovertemplate="<b>" + str(name) + "</b> · %{x}<br>" + t("score", lang) + "：%{y:.2f}<br>"
-                          + t("rank", lang) + "：%{customdata[0]}<extra></extra>",
+            customdata=[[fmt.score(s), r] for s, r in zip(part["score"], ranks)],
+            hovertemplate="<b>" + str(name) + "</b> · %{x}<br>" + t("score", lang) + "：%{customdata[0]}<br>"
+                          + t("rank", lang) + "：%{customdata[1]}<extra></extra>",
         ))
     fig.update_xaxes(dtick=1)
     return _layout(fig, title, 400)
-
-
-def score_change(scores: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per unit: its score in its first assessed year and in `year`, and the change (points), most
-    improved first. `scores`: unit_name, year, score (mart_assessment__scores, scope region)."""
-    columns = ["unit_name", "first_year", "first_score", "score", "change"]
-    upto = scores.loc[scores["year"] <= year].dropna(subset=["score"])
-    if upto.empty:
-        return pd.DataFrame(columns=columns)
-    upto = upto.sort_values(["unit_name", "year"])
-    first = upto.groupby("unit_name", sort=False).first()
-    now = upto.loc[upto["year"] == year].set_index("unit_name")["score"]
-    out = pd.DataFrame({
-        "unit_name": now.index,
-        "first_year": first.loc[now.index, "year"].astype(int).to_numpy(),
-        "first_score": first.loc[now.index, "score"].astype(float).round(1).to_numpy(),
-        "score": now.astype(float).round(1).to_numpy(),
-    })
-    out["change"] = (out["score"] - out["first_score"]).round(1)
-    return out.sort_values(["change", "unit_name"], ascending=[False, True]).reset_index(drop=True)[columns]

@@ -4,7 +4,8 @@
 县（市、区） (incl. 全市), 部门 (incl. 全部) and the language, and returns a frozen `Selection`.
 
 URL parameters (all optional): `year=2023`, `grain=year|quarter|month`, `period=1..4|1..12`,
-`region=<GB/T 2260 code>`, `dept=<dept_code>`, `lang=zh|en`. A value that is missing, malformed or not
+`region=<GB/T 2260 code>` (the city's own code, passed in by the page, means the whole city), `dept=<dept_code>`,
+`lang=zh|en`. A value that is missing, malformed or not
 among the options falls back to the default; nothing in the URL can make a page fail. Within a session
 the widgets' state (mirrored in st.session_state[STATE_KEY], so switching pages keeps the choices) wins
 over the URL; after every run the URL is rewritten to the current choices (other parameters are kept).
@@ -25,7 +26,6 @@ from dashboard.i18n import t
 GRAINS = ("year", "quarter", "month")
 PERIODS = {"year": (1,), "quarter": (1, 2, 3, 4), "month": tuple(range(1, 13))}
 ALL = "all"  # the option value for 全市 / 全部; never in the URL
-CITY_CODE = "210400"  # ?region=210400 means the whole city, like no region at all
 
 # URL parameter names and widget keys (one namespace so the pages do not collide with them)
 PARAMS = ("year", "grain", "period", "region", "dept", i18n.LANG_KEY)
@@ -158,11 +158,11 @@ def selection(state: Mapping[str, object]) -> Selection:
 
 # --- the widgets ---------------------------------------------------------------------------------
 
-def _options(years, regions, depts, latest, default_grain) -> Options:
+def _options(years, regions, depts, latest, default_grain, city_code: str | None = None) -> Options:
     clean_years = tuple(sorted({int(y) for y in years}))
     if not clean_years:
         clean_years = ((latest or date.today()).year,)
-    regions = {str(code): str(name) for code, name in dict(regions).items() if str(code) not in (ALL, CITY_CODE)}
+    regions = {str(code): str(name) for code, name in dict(regions).items() if str(code) not in (ALL, city_code)}
     depts = {str(code): str(name) for code, name in dict(depts).items() if str(code) != ALL}
     return Options(clean_years, regions, depts, latest,
                    default_grain if default_grain in GRAINS else "year")
@@ -188,15 +188,17 @@ def sidebar_filters(
     default_grain: str = "year",
     show_region: bool = True,
     show_dept: bool = True,
+    city_code: str | None = None,
 ) -> Selection:
     """Draw the shared filters in the sidebar and return the selection.
 
     `years`: the years with data; `regions`: region_code -> name of the county-level divisions
-    (全市 is added; 210400 is dropped if present); `depts`: dept_code -> name (全部 is added);
-    `latest`: the latest data date, whose year and period are the defaults. A page that has no region
-    or department dimension hides that filter (its value is then None and it stays out of the URL)."""
-    options = _options(years, regions, depts, latest, default_grain)
-    region_alias = {CITY_CODE: ALL}
+    (全市 is added; `city_code`, the city's own code, is dropped if present and in the URL means 全市);
+    `depts`: dept_code -> name (全部 is added); `latest`: the latest data date, whose year and period are
+    the defaults. A page that has no region or department dimension hides that filter (its value is
+    then None and it stays out of the URL)."""
+    options = _options(years, regions, depts, latest, default_grain, city_code)
+    region_alias = {city_code: ALL} if city_code else {}
     url = {name: st.query_params.get(name) for name in PARAMS}
     if _text(url.get("region")) in region_alias:
         url["region"] = ALL

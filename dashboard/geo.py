@@ -1,6 +1,6 @@
-"""Offline county-level boundaries of 抚顺市 (GB/T 2260 210400), read from the GeoJSON checked in under
-dashboard/geo/ (see its README for the source, licence and how to regenerate). No network, no geo
-libraries; read once per process.
+"""Offline county-level boundaries of 抚顺市 (GB/T 2260 code CITY_CODE, which names the file), read from the
+GeoJSON checked in under dashboard/geo/ (see its README for the source, licence and how to regenerate).
+No network, no geo libraries; read once per process.
 
 Note: this module `dashboard.geo` and the data folder `dashboard/geo/` share a name on purpose (the
 folder has no __init__.py, so `import dashboard.geo` finds this module).

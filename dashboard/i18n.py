@@ -62,8 +62,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "target_met": {"zh": "是否达标", "en": "Target met"},
     "yes": {"zh": "是", "en": "Yes"},
     "no": {"zh": "否", "en": "No"},
-    "city_level": {"zh": "市本级", "en": "City-level departments"},
-    "whole_city": {"zh": "全市", "en": "Whole city"},
     "annual_only": {"zh": "（年度）", "en": " (year)"},
     "vs_last_year": {"zh": "较上年同期", "en": "vs same period last year"},
     "showing_for": {"zh": "当前范围：{unit} · {period}", "en": "Showing: {unit} · {period}"},
@@ -83,14 +81,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "trend_plain": {"zh": "历年趋势", "en": "Trend over years"},
     "log_note": {"zh": "纵轴为对数刻度，以便同时看清低风险类别的小比例。", "en": "Log scale, so the small ratios of low-risk classes stay visible."},
     "milestones": {"zh": "节点任务", "en": "Milestones"},
-    "milestone_2020": {"zh": "2020年9月30日前制度机制全覆盖", "en": "Mechanism coverage by 2020-09-30"},
-    "milestone_2022": {"zh": "2022年底前实现综合监管全覆盖", "en": "Comprehensive supervision by 2022-12-31"},
-    "milestone_2022_def": {"zh": "口径：2022年度全市制度机制全覆盖率与抽查事项覆盖率均达到100%（成员单位机制全部到位，且清单内每个抽查事项当年至少被一个任务使用）。",
-                           "en": "Definition: in 2022 both city-wide mechanism coverage and item coverage reach 100% (every member unit has all mechanisms, every listed item is used by at least one task)."},
-    "milestone_2020_def": {"zh": "口径：截至2020年9月30日，事项清单、对象名录库、检查人员名录库、年度计划（及涉企计划政府批准）全部到位的成员单位 / 成员单位。",
-                           "en": "Definition: member units with item list, object register, inspector register and annual plan (and approval) in place by 2020-09-30 / member units."},
-    "achieved": {"zh": "已达成", "en": "Achieved"},
-    "not_achieved": {"zh": "未达成", "en": "Not achieved"},
     "milestone_missing": {"zh": "节点日机制未全部到位的单位", "en": "Units incomplete at the milestone"},
     "heatmap_title": {"zh": "部门 × 指标：目标达成情况（格内为比率）", "en": "Department x metric: attainment (cell: rate)"},
     "heatmap_scope_city": {"zh": "全市范围下显示市本级部门；在侧栏选择县（市、区）可查看该县区的部门。",
@@ -100,8 +90,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "circular_none": {"zh": "本年度没有拟通报的单位。", "en": "No unit is headed for the circular this year."},
     "weakest_parts": {"zh": "失分最多的指标", "en": "Weakest parts"},
     "scope_label": {"zh": "类别", "en": "Kind"},
-    "scope_department": {"zh": "部门", "en": "Department"},
-    "scope_region": {"zh": "县区", "en": "County"},
+    "ranking_status": {"zh": "排名情况", "en": "Ranking"},
+    "circular_status": {"zh": "通报情况", "en": "Circular"},
+    "circular_rule": {"zh": "通报规则", "en": "Circular rule"},
+    "missing_mechanisms": {"zh": "缺少的机制", "en": "Missing mechanisms"},
     # county progress
     "page_county": {"zh": "县区进展", "en": "County progress"},
     "county_caption": {"zh": "面向市局：各县（市、区）按任一指标的进展、对比与趋势，以及各县区部门的指标值。",
@@ -217,6 +209,21 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
         except (KeyError, IndexError, ValueError, AttributeError):
             return text
     return text
+
+
+PUNCTUATION = {"zh": {"colon": "：", "sep": "；", "comma": "，", "open": "（", "close": "）"},
+               "en": {"colon": ": ", "sep": "; ", "comma": ", ", "open": " (", "close": ")"}}
+
+
+def punct(mark: str, lang: str | None = None) -> str:
+    """A punctuation mark in the language's own form: `colon`, `sep` (between list items), `comma`,
+    `open` / `close` (brackets)."""
+    return PUNCTUATION[normalise_language(lang or current_language())][mark]
+
+
+def paren(text: object, lang: str | None = None) -> str:
+    """`（3）` / ` (3)`."""
+    return f"{punct('open', lang)}{text}{punct('close', lang)}"
 
 
 def period_label(grain: str, period: int, lang: str | None = None) -> str:

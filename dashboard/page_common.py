@@ -1,16 +1,18 @@
 """What the assessment pages share: the published-data guard, the sidebar filters fed from the
-serving artefact, metric labels in the current language, and small frame helpers (pure where they
-can be)."""
+serving artefact, the selected unit, metric labels in the current language, and small frame helpers
+(pure where they can be). Every figure is written by `serving.formatters`, every name and label comes
+from `serving.labels`."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, queries
+from dashboard import data
 from dashboard.drilldown import render_drilldown
-from dashboard.figures_metrics import fmt_value
-from dashboard.filters import CITY_CODE, Selection, sidebar_filters
-from dashboard.i18n import period_label, t
+from dashboard.filters import Selection, sidebar_filters
+from dashboard.i18n import current_language, period_label, punct, t
+from serving import formatters as fmt
+from serving import labels, units
 
 
 def require_published() -> None:
@@ -20,40 +22,44 @@ def require_published() -> None:
 
 
 def filters(**kwargs) -> Selection:
-    options = queries.filter_options()
+    options = units.filter_options(current_language())
     if not options["years"]:
         st.info(t("no_data"))
         st.stop()
     return sidebar_filters(options["years"], options["regions"], options["depts"],
-                           latest=options["latest"], **kwargs)
+                           latest=options["latest"], city_code=labels.settings().city_code, **kwargs)
+
+
+def unit_of(sel: Selection) -> tuple[str, str]:
+    """(scope, code) of the selected unit: the department, else the county, else the whole city (the
+    city's code from dim_settings)."""
+    if sel.dept_code:
+        return "department", sel.dept_code
+    if sel.region_code:
+        return "region", sel.region_code
+    return "city", labels.settings().city_code
 
 
 def metric_names(lang: str) -> dict[str, str]:
-    dim = queries.metric_dim()
-    column = "name_en" if lang == "en" else "name_zh"
-    return {code: (name if isinstance(name, str) and name else zh)
-            for code, name, zh in zip(dim["metric_code"], dim[column], dim["name_zh"])}
+    return labels.metric_names(lang)
 
 
 def with_labels(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """`df` with a `label` column: the metric's name in `lang`."""
-    names = metric_names(lang)
+    names = labels.metric_names(lang)
     return df.assign(label=[names.get(c, c) for c in df["metric_code"]])
 
 
 def unit_label(sel: Selection, lang: str) -> str:
-    options = queries.filter_options()
-    if sel.dept_code:
-        return options["depts"].get(sel.dept_code, sel.dept_code)
-    if sel.region_code:
-        return options["regions"].get(sel.region_code, sel.region_code)
-    return t("whole_city", lang)
+    """The selected unit's display name (dim_unit)."""
+    scope, code = unit_of(sel)
+    return labels.unit_name(scope, code, lang)
 
 
 def period_text(sel: Selection, lang: str) -> str:
-    year = f"{sel.year}年" if lang == "zh" else str(sel.year)
+    year = fmt.year(sel.year)
     label = period_label(sel.grain, sel.period, lang)
-    return f"{year}{label}" if lang == "zh" else f"{year} {label}".strip()
+    return f"{year}年{label}" if lang == "zh" else f"{year} {label}".strip()
 
 
 def prefer_grain(df: pd.DataFrame, grain: str) -> pd.DataFrame:
@@ -68,67 +74,67 @@ def prefer_grain(df: pd.DataFrame, grain: str) -> pd.DataFrame:
 
 
 def metric_card(container, label: str, row: pd.Series | None, previous: pd.Series | None, lang: str) -> None:
-    """st.metric of a rate: value (不适用 when NULL), delta vs the previous year in points (inverted
-    colour for at_most targets), numerator / denominator and target in the help text."""
+    """st.metric of a rate: value (不适用 when NULL), the change on the previous year in percentage points
+    (inverted colour for at_most targets), numerator / denominator and target in the help text."""
     if row is None:
-        container.metric(label, "—")
+        container.metric(label, fmt.MISSING)
         return
     unit = row.get("unit", "percent")
-    value = fmt_value(row["rate"], unit, lang)
-    delta, colour = None, "normal"
-    if previous is not None and pd.notna(row["rate"]) and pd.notna(previous["rate"]):
-        change = float(row["rate"]) - float(previous["rate"])
-        delta = f"{change:+.2f}" if unit == "ratio" else f"{change * 100:+.1f} pp"
-        if row.get("target_direction") == "at_most":
-            colour = "inverse"
-    target = row.get("target")
-    parts = [f"{t('numerator', lang)} / {t('denominator', lang)}：{_int(row['numerator'])} / {_int(row['denominator'])}"]
-    if pd.notna(target):
-        sign = "≤" if row.get("target_direction") == "at_most" else "≥"
-        parts.append(f"{t('target', lang)}：{sign}{fmt_value(target, unit, lang)}")
+    colour = "inverse" if row.get("target_direction") == "at_most" else "normal"
+    delta = fmt.change_points(row["rate"], previous["rate"], unit, lang) if previous is not None else None
+    colon = punct("colon", lang)
+    parts = [f"{t('numerator', lang)} / {t('denominator', lang)}{colon}"
+             f"{fmt.fraction(row['numerator'], row['denominator'])}"]
+    if not fmt.is_missing(row.get("target")):
+        parts.append(f"{t('target', lang)}{colon}"
+                     f"{labels.target_text(row['target'], row.get('target_direction'), unit, lang)}")
     if previous is not None:
-        parts.append(f"{t('vs_last_year', lang)}：{fmt_value(previous['rate'], unit, lang)}")
-    container.metric(label, value, delta=delta, delta_color=colour, help="  \n".join(parts))
+        parts.append(f"{t('vs_last_year', lang)}{colon}{fmt.rate(previous['rate'], unit, lang)}")
+    container.metric(label, fmt.rate(row["rate"], unit, lang), delta=delta, delta_color=colour,
+                     help="  \n".join(parts))
 
 
-def _int(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
+def score_card(container, label: str, score: pd.Series | None, lang: str) -> None:
+    """st.metric of a unit's assessment score (one decimal) with its rank underneath, or, for a unit
+    that is not ranked, why (the ranking status label of mart_assessment__scores)."""
+    if score is None or fmt.is_missing(score.get("score")):
+        container.metric(label, fmt.MISSING)
+        return
+    ranked = not fmt.is_missing(score.get("score_rank"))
+    below = (f"{t('rank', lang)} {fmt.rank(score['score_rank'], score['units_ranked'])}" if ranked
+             else str(score["ranking_status_label"]))
+    container.metric(label, fmt.score(score["score"]), delta=below, delta_color="off", delta_arrow="off",
+                     help=f"{score['ranking_status_label']}{punct('sep', lang)}{score['circular_status_label']}")
 
 
 def value_table(df: pd.DataFrame, lang: str, *, unit_column: str | None = "unit_name") -> tuple[pd.DataFrame, dict]:
-    """The table view of metric rows: labelled columns, the rate as text (不适用 for NULL) and as a
-    number, numerator, denominator, target, met. Returns (frame, labels) for table_with_downloads."""
+    """The table view of metric rows: labelled columns, the rate as text (不适用 for NULL), numerator,
+    denominator, target, met. Returns (frame, labels) for table_with_downloads."""
     out = df.copy()
-    out["rate_text"] = [fmt_value(r, u, lang) for r, u in zip(out["rate"], out.get("unit", ["percent"] * len(out)))]
-    out["met_text"] = [("—" if m is None or pd.isna(m) else (t("yes", lang) if bool(m) else t("no", lang)))
-                       for m in out.get("target_met", [None] * len(out))]
-    units = out["unit"] if "unit" in out.columns else pd.Series(["percent"] * len(out), index=out.index)
+    units_ = out["unit"] if "unit" in out.columns else pd.Series(["percent"] * len(out), index=out.index)
     directions = out["target_direction"] if "target_direction" in out.columns else [None] * len(out)
     targets = out["target"] if "target" in out.columns else [None] * len(out)
-    out["target_text"] = ["—" if tg is None or pd.isna(tg) else ("≤" if d == "at_most" else "≥") + fmt_value(tg, u, lang)
-                          for tg, d, u in zip(targets, directions, units)]
+    out["rate_text"] = [fmt.rate(r, u, lang) for r, u in zip(out["rate"], units_)]
+    out["met_text"] = [(fmt.MISSING if fmt.is_missing(m) else (t("yes", lang) if bool(m) else t("no", lang)))
+                       for m in out.get("target_met", [None] * len(out))]
+    out["target_text"] = [labels.target_text(tg, d, u, lang) for tg, d, u in zip(targets, directions, units_)]
     if "year" in out.columns:
-        out["year"] = out["year"].astype("string")
-    labels = {}
+        out["year"] = [fmt.year(y) for y in out["year"]]
+    columns = {}
     if unit_column and unit_column in out.columns:
-        labels[unit_column] = t("unit", lang)
+        columns[unit_column] = t("unit", lang)
     if "region_name" in out.columns and unit_column != "region_name":
-        labels["region_name"] = t("county", lang)
+        columns["region_name"] = t("county", lang)
     if "year" in out.columns:
-        labels["year"] = t("year_col", lang)
-    labels.update({"label": t("metric", lang), "rate_text": t("value", lang), "numerator": t("numerator", lang),
-                   "denominator": t("denominator", lang), "target_text": t("target", lang),
-                   "met_text": t("target_met", lang)})
-    return out, labels
+        columns["year"] = t("year_col", lang)
+    columns.update({"label": t("metric", lang), "rate_text": t("value", lang), "numerator": t("numerator", lang),
+                    "denominator": t("denominator", lang), "target_text": t("target", lang),
+                    "met_text": t("target_met", lang)})
+    return out, columns
 
 
 def drilldown(sel: Selection, *, metric_codes: list[str] | None = None, key: str) -> None:
     """The records behind a metric cell of the selected unit (department, else county, else city)."""
-    if sel.dept_code:
-        scope, unit = "department", sel.dept_code
-    elif sel.region_code:
-        scope, unit = "region", sel.region_code
-    else:
-        scope, unit = "city", CITY_CODE
+    scope, unit = unit_of(sel)
     render_drilldown(scope, unit, sel.grain, sel.year, sel.period_start, sel.period_end,
                      metric_codes=metric_codes, key=key)

@@ -3,7 +3,7 @@
 - rates: percent with one decimal (`12.3%`); a rate that is not 0 but would print as 0.0% prints
   `<0.1%`, one that is not 1 but would print as 100.0% prints `>99.9%`, so a shortfall never reads as
   met; a ratio (unit `ratio`, items per visit) with two decimals; NULL is 不适用 / n/a (never 0%);
-- scores and points with one decimal (`85.3`);
+- scores and points with one decimal (`85.3`), a change of a score with its sign (`+22.5`);
 - counts with thousands separators (`806,370`), years without (`2025`);
 - a change of a rate in percentage points with its sign (`+1.0个百分点` / `+1.0 pts`);
 - dates ISO (`2025-06-30`), timestamps in Asia/Shanghai (`2025-06-30 14:05:09`).
@@ -85,6 +85,11 @@ def score(value) -> str:
     return MISSING if is_missing(value) else fixed(value, 1)
 
 
+def score_change(value) -> str:
+    """A change of a score in points, with its sign and one decimal (`+22.5`, `-3.0`); — when missing."""
+    return MISSING if is_missing(value) else f"{float(value):+.1f}"
+
+
 def rank(position, of) -> str:
     """`3 / 8`: a rank among the ranked units; — without a rank."""
     if is_missing(position):
@@ -103,6 +108,17 @@ def count(value) -> str:
 def fraction(numerator, denominator) -> str:
     """`50 / 1,000`."""
     return f"{count(numerator)} / {count(denominator)}"
+
+
+def share(numerator, denominator, lang: str = "zh") -> str:
+    """A share with what it is made of: `2.5%（3 / 120）` / `2.5% (3 / 120)`; — for the share without a
+    denominator (`—（2 / 0）`)."""
+    if is_missing(denominator) or not float(denominator) or is_missing(numerator):
+        value = MISSING
+    else:
+        value = percent(float(numerator) / float(denominator), lang)
+    return f"{value} ({fraction(numerator, denominator)})" if lang == "en" else \
+        f"{value}（{fraction(numerator, denominator)}）"
 
 
 def year(value) -> str:

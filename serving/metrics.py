@@ -17,7 +17,7 @@ from serving.snapshot import query
 
 VALUE_COLUMNS = """f.metric_code, f.scope, f.dept_code, f.region_code, f.grain, f.year, f.period_start,
        f.numerator, f.denominator, f.rate, CAST(f.target AS DOUBLE) AS target, f.target_direction,
-       f.target_met"""
+       f.target_met, f.attainment"""
 METRIC_COLUMNS = "m.name_zh, m.name_en, m.unit, m.sort_order"
 _UNIT_JOIN = """LEFT JOIN marts.dim_unit AS u
     ON u.scope = f.scope AND u.unit_code = CASE WHEN f.scope = 'department' THEN f.dept_code ELSE f.region_code END"""
@@ -164,6 +164,18 @@ def unit_cells(scope: str, code: str, grain: str, year: int, period_start: date)
         """,
         (grain, grain, *params, year, grain, period_start),
     )
+
+
+def annual_only(codes: Sequence[str]) -> list[str]:
+    """Those of `codes` measured per year only (fct_metric_values has no quarter or month row of them,
+    as for item coverage and inspector participation), in the order given."""
+    found = query(
+        """SELECT metric_code FROM marts.fct_metric_values WHERE list_contains(?::VARCHAR[], metric_code)
+           GROUP BY metric_code HAVING bool_and(grain = 'year')""",
+        (list(codes),),
+    )
+    yearly = set(found["metric_code"])
+    return [c for c in codes if c in yearly]
 
 
 def on_time_series(grain: str, year: int | None, scope: str, code: str) -> pd.DataFrame:

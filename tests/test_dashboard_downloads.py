@@ -73,3 +73,20 @@ def test_chart_with_table_and_empty_frames_show_the_plain_message():
     (frame,) = at.dataframe
     assert frame.value["部门"].tolist() == ["=a", "b"]  # shown as is, neutralised only in downloads
     assert len(at.get("download_button")) == 2
+
+
+def test_a_table_shows_missing_values_as_a_dash_never_none():
+    from dashboard.components import display_frame
+
+    df = pd.DataFrame({
+        "名称": ["甲", None], "完成率": [0.25, None], "逾期工作日": pd.array([3, None], dtype="Int64"),
+        "数量": [1200, 5], "公示日期": pd.to_datetime(["2023-07-04", None]),
+    })
+    shown, numeric = display_frame(df)
+    assert shown["名称"].tolist() == ["甲", "—"]
+    assert shown["完成率"].tolist() == ["25.0%", "不适用"]  # a rate without a value is n/a, not 0%
+    assert shown["逾期工作日"].tolist() == ["3", "—"]
+    assert shown["公示日期"].tolist() == ["2023-07-04", "—"]
+    assert shown["数量"].tolist() == [1200, 5] and shown["数量"].dtype == df["数量"].dtype  # complete: as is
+    assert numeric == {"完成率", "逾期工作日"}
+    assert df["名称"].isna().sum() == 1  # the downloads' frame is untouched

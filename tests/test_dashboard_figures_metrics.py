@@ -4,27 +4,9 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pytest
 
 from dashboard import figures_metrics as fm
 from dashboard.page_common import prefer_grain
-
-
-def test_fmt_value_never_shows_null_as_zero():
-    assert fm.fmt_value(None) == "不适用"
-    assert fm.fmt_value(float("nan")) == "不适用"
-    assert fm.fmt_value(None, lang="en") == "n/a"
-    assert fm.fmt_value(0.0) == "0.0%"
-    assert fm.fmt_value(0.1234) == "12.3%"
-    assert fm.fmt_value(2.1901, "ratio") == "2.19"
-
-
-@pytest.mark.parametrize("rate,target,direction,expected", [
-    (0.1, 0.2, "at_least", 0.5), (0.3, 0.2, "at_least", 1.0), (0.1, 0.2, "at_most", 1.0),
-    (0.4, 0.2, "at_most", 0.5), (None, 0.2, "at_least", None), (0.5, None, None, None),
-])
-def test_attainment_matches_the_assessment_rule(rate, target, direction, expected):
-    assert fm.attainment(rate, target, direction) == expected
 
 
 def metric_rows():
@@ -38,15 +20,18 @@ def metric_rows():
         "denominator": [10, 10, 0],
         "target": [1.0, 0.2, 1.0],
         "target_direction": ["at_least"] * 3,
+        # fct_metric_values.attainment, as dbt computed it (deliberately not rate / target here: the
+        # heatmap must colour by the column, never by a rule of its own)
+        "attainment": [0.8, 0.25, None],
     })
 
 
-def test_heatmap_colours_attainment_and_writes_rates_with_not_applicable():
+def test_heatmap_colours_by_the_attainment_column_and_writes_rates_with_not_applicable():
     fig = fm.attainment_heatmap(metric_rows())
     (heat,) = fig.data
     assert list(heat.y) == ["甲局", "乙局"] and list(heat.x) == ["按时公示率", "联合抽查占比"]
     assert fm.wrap_label("按时公示率（行政命令、强制、处罚决定）") == "按时公示率<br>（行政命令、强制、处罚决定）"
-    assert [list(r) for r in heat.z] == [[0.9, 0.5], [None, None]]
+    assert [list(r) for r in heat.z] == [[0.8, 0.25], [None, None]]
     assert [list(r) for r in heat.text] == [["90.0%", "10.0%"], ["不适用", ""]]
     assert list(heat.customdata[0][0]) == ["90.0%", "9", "10", "100.0%"]
     assert "分子 / 分母" in heat.hovertemplate and heat.zmin == 0 and heat.zmax == 1
@@ -81,13 +66,27 @@ def test_trend_lines_and_small_multiples_keep_the_data():
     assert fm.trend_lines(df, series="label", log_y=True).layout.yaxis.type == "log"
 
 
-def test_score_ranking_puts_rank_one_on_top_and_flags_the_circular():
-    df = pd.DataFrame({"unit_name": ["东洲区", "新抚区", "市本级"], "score": [93.0, 88.0, 60.25],
-                       "score_rank": [1, 2, 3], "units_ranked": [3, 3, 3], "named_in_circular": [False, False, True]})
+def test_score_ranking_puts_rank_one_on_top_unranked_last_and_flags_the_circular():
+    df = pd.DataFrame({"unit_name": ["东洲区", "新抚区", "市本级", "清原县"], "score": [93.0, 88.0, 60.25, 99.0],
+                       "score_rank": [1, 2, 3, None], "units_ranked": [3, 3, 3, 3],
+                       "named_in_circular": [False, False, True, False],
+                       "ranking_status_label": ["参与排名", "参与排名", "参与排名", "不参与排名：适用指标权重不足"]})
     (bar,) = fm.score_ranking_bar(df).data
-    assert list(bar.y) == ["市本级", "新抚区", "东洲区"]  # plotly draws the first at the bottom
-    assert list(bar.x) == [60.25, 88.0, 93.0]
-    assert list(bar.marker.color) == [fm.PALETTE[1], fm.PALETTE[0], fm.PALETTE[0]]
+    assert list(bar.y) == ["清原县", "市本级", "新抚区", "东洲区"]  # plotly draws the first at the bottom
+    assert list(bar.x) == [99.0, 60.25, 88.0, 93.0]
+    assert list(bar.text) == ["99.0", "60.2", "88.0", "93.0"]  # serving.formatters.score
+    assert list(bar.marker.color) == [fm.TARGET_COLOUR, fm.PALETTE[1], fm.PALETTE[0], fm.PALETTE[0]]
+    assert [list(c) for c in bar.customdata] == [["99.0", "不参与排名：适用指标权重不足"], ["60.2", "3 / 3"],
+                                                 ["88.0", "2 / 3"], ["93.0", "1 / 3"]]
+
+
+def test_score_trend_hovers_the_rank_or_why_there_is_none():
+    df = pd.DataFrame({"unit_name": ["甲", "甲"], "year": [2022, 2023], "score": [80.04, 70.0],
+                       "score_rank": [1, None], "units_ranked": [2, 2],
+                       "ranking_status_label": ["参与排名", "不参与排名：适用指标权重不足"]})
+    (line,) = fm.score_trend(df).data
+    assert list(line.x) == [2022, 2023] and list(line.y) == [80.04, 70.0]
+    assert [list(c) for c in line.customdata] == [["80.0", "1 / 2"], ["70.0", "不参与排名：适用指标权重不足"]]
 
 
 def test_prefer_grain_falls_back_to_the_year_for_annual_only_metrics():
@@ -96,19 +95,3 @@ def test_prefer_grain_falls_back_to_the_year_for_annual_only_metrics():
     out = prefer_grain(df, "quarter")
     assert out[["metric_code", "grain", "annual_only"]].values.tolist() == [["a", "quarter", False],
                                                                             ["b", "year", True]]
-
-
-def test_score_change_ranks_the_most_improved_first():
-    from dashboard.figures_metrics import score_change
-
-    scores = pd.DataFrame({
-        "unit_name": ["甲", "甲", "甲", "乙", "乙", "丙"],
-        "year": [2020, 2021, 2022, 2020, 2022, 2021],
-        "score": [60.0, 70.0, 80.04, 90.0, 85.0, 50.0],
-    })
-    got = score_change(scores, 2022)
-    assert got.to_dict("records") == [
-        {"unit_name": "甲", "first_year": 2020, "first_score": 60.0, "score": 80.0, "change": 20.0},
-        {"unit_name": "乙", "first_year": 2020, "first_score": 90.0, "score": 85.0, "change": -5.0},
-    ]  # 丙 has no 2022 score: not compared
-    assert score_change(scores, 2019).empty

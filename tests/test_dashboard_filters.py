@@ -11,8 +11,10 @@ APP = '''
 from datetime import date
 import streamlit as st
 from dashboard.filters import sidebar_filters
-sel = sidebar_filters([2020, 2021, 2022], {"210402": "新抚区", "210411": "顺城区"},
-                      {"D01": "市场监管局", "D02": "税务局"}, latest=date(2022, 8, 31))
+# the city's own code among the regions (市本级): the page passes the city code, which is dropped from
+# the choices and in the URL means the whole city
+sel = sidebar_filters([2020, 2021, 2022], {"210400": "市本级", "210402": "新抚区", "210411": "顺城区"},
+                      {"D01": "市场监管局", "D02": "税务局"}, latest=date(2022, 8, 31), city_code="210400")
 st.session_state["selection"] = sel
 '''
 
@@ -42,6 +44,7 @@ def test_bad_parameters_fall_back_to_the_defaults():
     at = run({"grain": "month", "period": "13", "region": "210400"})
     sel = at.session_state["selection"]
     assert (sel.grain, sel.period_start, sel.region_code) == ("month", date(2022, 8, 1), None)  # latest month
+    assert at.sidebar.selectbox(key="filter_region").options == ["全市", "新抚区", "顺城区"]  # no 市本级 choice
 
 
 def test_changing_a_widget_updates_the_url():

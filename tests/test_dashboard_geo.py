@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import figures_map, geo
+from serving import formatters as fmt
 
 COUNTIES = {
     "210402": "新抚区", "210403": "东洲区", "210404": "望花区", "210411": "顺城区",
@@ -113,9 +114,12 @@ def test_choropleth_data_equals_the_input_and_the_missing_county_is_grey_no_data
     assert list(values.marker.color) == df["rate"].tolist()
     assert values.marker.showscale is True and values.marker.opacity == 0
     assert values.marker.colorbar.title.text == "完成率"
-    assert "%{marker.color:.1%}" in values.hovertemplate and "完成率" in values.hovertemplate
+    assert "%{customdata[3]}" in values.hovertemplate and "完成率" in values.hovertemplate
     assert "分子 / 分母" in values.hovertemplate
-    assert [list(c) for c in values.customdata][-1] == ["新宾满族自治县", "1,234", "1,683"]
+    # every number written by serving.formatters: the rate as a percent, counts with separators
+    assert [list(c) for c in values.customdata][-1] == ["新宾满族自治县", "1,234", "1,683",
+                                                        fmt.percent(df["rate"].iloc[-1])]
+    assert values.marker.colorbar.tickformat == ".0%"
     # one filled polygon per county, coloured from the scale; the missing county grey, 无数据
     assert [tr.meta["region_code"] for tr in polygons] == list(COUNTIES)
     by_code = {tr.meta["region_code"]: tr for tr in polygons}
@@ -142,7 +146,7 @@ def test_choropleth_data_equals_the_input_and_the_missing_county_is_grey_no_data
 
 def test_choropleth_without_fraction_columns_and_with_gaps():
     df = pd.DataFrame({"region_code": ["210400", "210402", "210403"], "score": [88.0, 90.5, None]})
-    fig = figures_map.choropleth(df, "score", value_format=".1f", show_labels=False, lang="en")
+    fig = figures_map.choropleth(df, "score", unit="score", show_labels=False, lang="en")
     polygons, values, labels = split(fig)
     assert labels is None
     assert list(values.ids) == ["210402"] and list(values.marker.color) == [90.5]  # no city total, no null
@@ -151,6 +155,7 @@ def test_choropleth_without_fraction_columns_and_with_gaps():
     assert grey == set(COUNTIES) - {"210402"}
     assert all("No data" in tr.name for tr in polygons if tr.fillcolor == "#d9d9d9")
     assert [tr.name for tr in polygons if tr.meta["region_code"] == "210402"] == ["新抚区：90.5"]
+    assert [list(c)[3] for c in values.customdata] == ["90.5"]
 
 
 def test_choropleth_of_an_empty_frame_is_all_grey_and_duplicates_are_refused():

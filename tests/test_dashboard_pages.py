@@ -10,7 +10,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dashboard_fixture import make_assessment_serving  # noqa: E402
+from dashboard_fixture import METRICS, group_codes, label, make_assessment_serving  # noqa: E402
+
+from serving import assessment, snapshot  # noqa: E402
+
+METRIC_CODES = [m[0] for m in METRICS]
+METRIC_NAMES = [m[2] for m in METRICS]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PAGES = REPO_ROOT / "dashboard" / "views"
@@ -75,38 +80,85 @@ def texts(at: AppTest) -> str:
 
 # --- 总览 --------------------------------------------------------------------------------------------
 
+def card(at: AppTest, label: str):
+    (found,) = [m for m in at.metric if m.label == label]
+    return found
+
+
+def read(serving: Path, loader, *args, **kwargs):
+    """What a serving loader returns on the fixture (the page's own source of truth)."""
+    with snapshot.pinned(serving):
+        return loader(*args, **kwargs)
+
+
 def test_overview_headline_measures_for_the_city_with_not_applicable_and_deltas(serving):
     at = run("overview.py")
     assert at.title[0].value == "总览"
     shown = metrics(at)
+    # the cards are the metric group `headline` of the seed, in its order
+    names = dict(zip(METRIC_CODES, METRIC_NAMES))
+    assert [m.label for m in at.metric][:len(group_codes("headline"))] == [names[c] for c in group_codes("headline")]
     assert shown["抽查比例"] == "5.0%"
     assert shown["制度机制全覆盖"] == "100.0%"
     assert shown["抽查事项覆盖率"] == "90.0%"
     assert shown["临时任务占比（按数量）"] == "10.0%"
     assert shown["按时公示率（全部类型）"] == "不适用"  # no denominator: not 0%
     assert shown["联合抽查占比（按任务）"] == "30.0%"
-    sampling = [m for m in at.metric if m.label == "抽查比例"][0]
-    assert sampling.proto.delta == "+1.0 pp"
-    assert "50 / 1,000" in sampling.proto.help
-    assert [m for m in at.metric if m.label == "按时公示率（全部类型）"][0].proto.delta == ""
+    sampling = card(at, "抽查比例")
+    assert sampling.proto.delta == "+1.0个百分点"
+    assert "50 / 1,000" in sampling.proto.help and "≥3.0%" in sampling.proto.help
+    assert card(at, "临时任务占比（按数量）").proto.delta == "-20.0个百分点"
+    assert "≤20.0%" in card(at, "临时任务占比（按数量）").proto.help
+    assert card(at, "按时公示率（全部类型）").proto.delta == ""
+    assert "考核得分" not in shown  # the whole city has no score
 
 
-def test_overview_milestones_ranking_and_circular(serving):
+def test_overview_milestones_from_the_milestones_mart(serving):
     at = run("overview.py")
     shown = metrics(at)
-    assert shown["2020年9月30日前制度机制全覆盖"] == "25.0%"
-    assert shown["2022年底前实现综合监管全覆盖"] == "未达成"  # 2022: mechanisms 75%, items 80%
-    ranking = frame_with(at, "排名", "考核得分", "县（市、区）")
-    assert ranking["县（市、区）"].tolist() == ["东洲区", "新抚区", "市本级"]
-    circular = frame_with(at, "失分最多的指标").set_index("单位")
-    assert set(circular.index) == {"市本级", "抚顺市市场监督管理局"}
-    weakest = circular.loc["市本级", "失分最多的指标"]
-    assert weakest.startswith("联合抽查占比（按任务） 0.0%（-30.0）")
-    assert "按时公示率（全部类型） 95.0%（-2.5）" in weakest
-    # a not-applicable part is never a "weakest" part
-    assert "按时公示率" not in circular.loc["抚顺市市场监督管理局", "失分最多的指标"]
+    assert shown[label("milestone", "mechanism_2020")] == "25.0%"
+    assert card(at, label("milestone", "mechanism_2020")).proto.delta == label("milestone_status", "not_achieved")
+    # 2022: mechanisms 75%, items 80%
+    assert shown[label("milestone", "supervision_2022")] == label("milestone_status", "not_achieved")
+    assert card(at, label("milestone", "supervision_2022")).proto.delta == "制度机制全覆盖 75.0%；抽查事项覆盖率 80.0%"
+    assert any("2020-09-30" in c.value and "1 / 4" in c.value and "≥100.0%" in c.value for c in at.caption)
     missing = frame_with(at, "缺少的机制")
     assert missing["部门"].tolist() == ["抚顺市东洲区住房和城乡建设局"]
+    assert missing["县（市、区）"].tolist() == ["东洲区"]
+    # the missing components labelled from the seed, never `inspector_register;plan_filed`
+    assert missing["缺少的机制"].tolist() == [
+        label("mechanism_component", "inspector_register") + "、" + label("mechanism_component", "plan_filed")]
+
+
+def test_overview_county_ranking_with_rank_and_statuses(serving):
+    at = run("overview.py")
+    ranking = frame_with(at, "排名", "考核得分", "县（市、区）", "排名情况")
+    assert ranking["县（市、区）"].tolist() == ["新抚区", "东洲区", "市本级"]
+    assert ranking["考核得分"].tolist() == ["98.0", "95.0", "67.5"]
+    assert ranking["排名"].tolist() == ["1 / 3", "2 / 3", "3 / 3"]
+    assert set(ranking["排名情况"]) == {label("ranking_status", "ranked")}
+    assert ranking["拟通报名单"].tolist() == [label("circular_status", "not_named")] * 2 + [
+        label("circular_status", "named")]
+
+
+def test_overview_circular_lists_the_shortfalls_as_the_reports_write_them(serving):
+    at = run("overview.py")
+    circular = frame_with(at, "失分最多的指标").set_index("单位")
+    assert list(circular.index) == ["市本级", "抚顺市市场监督管理局"]  # counties first
+    assert circular["类别"].tolist() == [label("scope", "region"), label("scope", "department")]
+    assert circular["考核得分"].tolist() == ["67.5", "47.5"]
+    assert circular["排名"].tolist() == ["3 / 3", "2 / 2"]
+    assert set(circular["通报规则"]) == {"得分排名后1位"}
+    # the very text of serving.assessment.shortfalls_text, which the PDF, XLSX and DOCX print too
+    for unit, name in (("210400", "市本级"), ("210400-SCJG", "抚顺市市场监督管理局")):
+        rows = read(serving, assessment.shortfalls, 2023, [unit], main_only=True)
+        assert len(rows) == 2
+        assert circular.loc[name, "失分最多的指标"] == assessment.shortfalls_text(rows, "zh")
+    # points lost on the rescaled basis of the parts mart (never weight - points)
+    assert circular.loc["市本级", "失分最多的指标"] == (
+        "联合抽查占比（按任务） 0.0%（目标≥20.0%，失30.0分）；按时公示率（全部类型） 95.0%（目标≥100.0%，失2.5分）")
+    assert circular.loc["抚顺市市场监督管理局", "失分最多的指标"].startswith(
+        "联合抽查占比（按任务） 0.0%（目标≥20.0%，失50.0分）")
 
 
 def test_overview_year_filter_changes_figures_and_circular(serving):
@@ -116,7 +168,11 @@ def test_overview_year_filter_changes_figures_and_circular(serving):
     shown = metrics(at)
     assert shown["抽查比例"] == "4.0%"
     assert shown["按时公示率（全部类型）"] == "90.0%"
-    assert set(frame_with(at, "失分最多的指标")["单位"]) == {"东洲区", "抚顺市东洲区住房和城乡建设局"}
+    circular = frame_with(at, "失分最多的指标").set_index("单位")
+    assert set(circular.index) == {"东洲区", "抚顺市东洲区住房和城乡建设局"}
+    rows = read(serving, assessment.shortfalls, 2022, ["210403"], main_only=True)
+    assert circular.loc["东洲区", "失分最多的指标"] == assessment.shortfalls_text(rows, "zh")
+    assert "失12.5分" in circular.loc["东洲区", "失分最多的指标"]
     assert at.query_params["year"] == ["2022"] or at.query_params["year"] == "2022"
 
 
@@ -131,7 +187,21 @@ def test_overview_heatmap_table_and_a_county_selection(serving):
     row = heat.loc[heat["指标"] == "按时公示率（全部类型）"].iloc[0]
     assert row["数值"] == "不适用"
     assert metrics(at)["联合抽查占比（按任务）"] == "40.0%"  # 新抚区 2023: 2 / 5
-    assert metrics(at)["考核得分"] == "88.0"
+    assert metrics(at)["考核得分"] == "98.0"
+    assert card(at, "考核得分").proto.delta == "排名 1 / 3"
+
+
+def test_an_unranked_unit_shows_why_instead_of_a_rank(serving):
+    at = run("overview.py")
+    at.selectbox(key="filter_dept").select("210402-JYJ")
+    rerun(at)
+    score = card(at, "考核得分")
+    assert score.value == "100.0"
+    assert score.proto.delta == label("ranking_status", "too_few_parts") == "不参与排名：适用指标权重不足"
+    assert any(c.value == "考核得分：不参与排名：适用指标权重不足" for c in at.caption)  # in full, too
+    at.selectbox(key="filter_dept").select("210400-SCJG")
+    rerun(at)
+    assert card(at, "考核得分").proto.delta == "排名 2 / 2"
 
 
 def test_the_router_opens_the_overview_first(serving):
@@ -168,8 +238,12 @@ def test_county_progress_compares_counties_on_the_chosen_metric(serving):
 
 def test_county_progress_trend_and_one_county(serving):
     at = run("county_progress.py")
-    # 东洲区 210403: 70.5 (2022) -> 93.0 (2023) is the most improved; the fixture names it in words
-    assert any("进步最大：东洲区（2022年至2023年 +22.5 分）" in c.value for c in at.caption)
+    # 东洲区 210403: 57.5 (2022) -> 95.0 (2023) is the most improved (score_change_since_first of the mart)
+    assert any("进步最大：东洲区（2022年至2023年 +37.5 分）" in c.value for c in at.caption)
+    change = frame_with(at, "变化（分）")
+    assert change[["县（市、区）", "首个考核年度", "首年得分", "考核得分", "变化（分）"]].values.tolist() == [
+        ["东洲区", "2022", "57.5", "95.0", "+37.5"], ["新抚区", "2022", "95.0", "98.0", "+3.0"],
+        ["市本级", "2022", "87.5", "67.5", "-20.0"]]
     trend = trend_table(at)
     assert set(trend["年度"]) == {"2022", "2023"}
     at.selectbox(key="filter_region").select("210403")
@@ -215,8 +289,14 @@ def test_sampling_credit_gradient_and_compliance(serving):
     assert shown["检查人员参与率"] == "90.0%"
     assert any("符合预期梯度" in s.value for s in at.success)
     classes = frame_with(at, "信用风险类别", "数值")
-    assert classes["信用风险类别"].tolist() == ["A类", "B类", "C类", "D类"]
+    assert classes["信用风险类别"].tolist() == [label("credit_class", c) for c in ("A类", "B类", "C类", "D类")]
     assert classes["数值"].tolist() == ["1.0%", "2.0%", "5.0%", "60.0%"]
+    # by unit: the group's period measures, and apart the ones measured per year only (the sampling
+    # ratio itself, measured per quarter too, is in neither)
+    tables = [d.value for d in at.dataframe if {"单位", "指标", "数值"} <= set(d.value.columns)]
+    random_units, annual_units = (t for t in tables if "新抚区" in set(t["单位"]))
+    assert set(random_units["指标"]) == {"随机匹配占比"} and random_units["数值"].tolist() == ["90.0%"]
+    assert set(annual_units["指标"]) == {"抽查事项覆盖率", "检查人员参与率"}
     at.selectbox(key="filter_year").select(2022)
     rerun(at)
     assert any("不符合预期梯度" in e.value for e in at.error)
@@ -237,3 +317,19 @@ def test_english_labels(serving):
     at.run()
     assert not at.exception
     assert at.title[0].value == "Overview"
+    assert metrics(at)[label("milestone", "mechanism_2020", "en")] == "25.0%"
+    circular = frame_with(at, "Weakest parts").set_index("Unit")
+    assert list(circular.index) == [label("unit_name", "city_level", "en"), "抚顺市市场监督管理局"]
+    assert circular["Kind"].tolist() == [label("scope", "region", "en"), label("scope", "department", "en")]
+    rows = read(serving, assessment.shortfalls, 2023, ["210400"], main_only=True, lang="en")
+    assert circular.iloc[0]["Weakest parts"] == assessment.shortfalls_text(rows, "en")
+    assert "-30.0 pts" in circular.iloc[0]["Weakest parts"]
+    ranking = frame_with(at, "Rank", "Score", "Ranking")
+    assert ranking["County / district"].tolist() == ["Xinfu District", "Dongzhou District",
+                                                     label("unit_name", "city_level", "en")]
+    sampling = AppTest.from_file(str(PAGES / "sampling_credit.py"), default_timeout=30)
+    sampling.query_params["lang"] = "en"
+    sampling.run()
+    assert not sampling.exception
+    classes = frame_with(sampling, "Credit class", "Value")
+    assert classes["Credit class"].tolist() == [label("credit_class", c, "en") for c in ("A类", "B类", "C类", "D类")]

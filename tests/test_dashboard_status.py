@@ -1,6 +1,7 @@
 """The 数据状态 page on a hand-made serving artefact with known numbers, and without one."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
@@ -54,6 +55,8 @@ CREATE TABLE marts.mart_data_status__reject_reasons AS SELECT * FROM (VALUES
 CREATE TABLE marts.mart_data_status__unresolved_department_names AS SELECT * FROM (VALUES
     ('task', '抽查任务', 'lead_dept_name', '发起部门', '市场监管局', '市场监管局', '名称对应多个部门', 3)
 ) AS t(entity, entity_title, column_name, column_label, dept_name, name_key, problem, records);
+CREATE TABLE marts.mart_data_status__awaiting_calendar (calendar_year_needed INTEGER, obligations BIGINT,
+    first_event_date DATE, last_event_date DATE);
 """
 
 EMPTY_SQL = """
@@ -81,6 +84,17 @@ def fresh_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def utc_machine(monkeypatch):
+    """The pipeline stamps loads and publishes in the machine's local time; the page shows them in
+    Asia/Shanghai. Here the machine runs on UTC, so 09:30 is shown as 17:30."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
@@ -111,8 +125,8 @@ def test_freshness_shows_latest_batch_last_load_and_last_publish(serving):
     at = run_page()
     shown = metrics(at)
     assert shown["最新批次导出日期"] == "2020-08-31"
-    assert shown["最后加载时间"] == "2020-09-01 09:30"
-    assert shown["最后发布时间"] == "2020-09-01 10:05"
+    assert shown["最后加载时间"] == "2020-09-01 17:30:00"  # Asia/Shanghai
+    assert shown["最后发布时间"] == "2020-09-01 18:05:00"
     assert (shown["批次数"], shown["文件数"], shown["加载行数"], shown["拒收行数"]) == ("2", "4", "20", "2")
     assert any("9.1%（2 / 22）" in c.value for c in at.caption)
 
@@ -122,6 +136,7 @@ def test_files_per_batch_with_status_and_row_counts(serving):
     per_batch = frame_with(at, "整文件拒收").set_index("批次")
     assert per_batch.loc["20200731_月度导出", ["文件数", "读取行数", "加载行数", "拒收行数"]].tolist() == [2, 17, 15, 2]
     assert per_batch.loc["20200831_月度导出", ["文件数", "已加载", "整文件拒收"]].tolist() == [2, 1, 1]
+    assert per_batch.loc["20200831_月度导出", "加载时间"] == "2020-09-01 17:30:00"
     files = frame_with(at, "整文件拒收原因").set_index("文件名")
     assert len(files) == 4
     assert files.loc["说明.docx", "数据类别"] == "未识别"
@@ -206,6 +221,33 @@ def test_a_new_publish_is_picked_up_without_restart(serving):
     at.run()
     assert metrics(at)["文件数"] == "5"
     assert metrics(at)["最新批次导出日期"] == "2020-09-30"
+
+
+def test_no_calendar_banner_while_the_calendar_covers_every_clock(serving):
+    at = run_page()
+    assert not [w for w in at.warning if "官方工作日历" in w.value]
+
+
+def test_a_banner_names_each_year_the_calendar_must_be_extended_to_and_how(serving):
+    with duckdb.connect(str(serving)) as con:
+        con.execute("INSERT INTO marts.mart_data_status__awaiting_calendar VALUES "
+                    "(2027, 1234, DATE '2026-12-20', DATE '2026-12-31')")
+    at = run_page()
+    (banner,) = [w.value for w in at.warning if "官方工作日历" in w.value]
+    assert "2027年（1,234 项公示义务，事项日期 2026-12-20 至 2026-12-31）" in banner
+    assert "dbt_project/seeds/calendar_overrides.csv" in banner and "chinese-calendar" in banner
+    assert "make docs" in banner and "不计入任何比率" in banner
+    assert metrics(at)["文件数"] == "4"  # the rest of the page as usual
+
+
+def test_an_artefact_from_before_the_calendar_status_shows_no_banner(tmp_path, monkeypatch):
+    path = make_serving(tmp_path / "old" / "warehouse.duckdb",
+                        SERVING_SQL.replace("CREATE TABLE marts.mart_data_status__awaiting_calendar",
+                                            "CREATE TABLE meta.not_the_calendar_table"))
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(path))
+    at = run_page()
+    assert not [w for w in at.warning if "官方工作日历" in w.value]
+    assert metrics(at)["文件数"] == "4"
 
 
 def test_the_router_opens_the_data_status_page(serving):

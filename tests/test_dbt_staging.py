@@ -212,26 +212,28 @@ def test_department_names_resolve_through_every_form_and_unresolved_ones_are_lis
 
 
 def test_the_dashboard_queries_run_on_the_published_marts(built, tmp_path, monkeypatch):
-    """The marts dbt builds are what the 数据状态 page reads, once the real publish step copied them."""
+    """The marts dbt builds are what the 数据状态 page reads (serving.status), once the real publish step
+    copied them."""
     import streamlit as st
 
-    from dashboard import data
+    import dashboard.data  # noqa: F401 (installs the dashboard's cached query runner, as the page has it)
+    from serving import status
 
     serving = tmp_path / "serving" / "warehouse.duckdb"
     publish(built["warehouse"], serving, run_id="test")
     monkeypatch.setenv("SSSG_SERVING_PATH", str(serving))
     st.cache_data.clear()
-    fresh = data.freshness()
+    fresh = status.freshness()
     assert (fresh.latest_batch_date, fresh.last_loaded_at, fresh.batches, fresh.files) == (D2, T2, 2, 10)
     assert (fresh.rows_read, fresh.rows_loaded, fresh.rows_rejected) == (17, 14, 3)
     assert fresh.last_published_at is not None
-    assert len(data.batches()) == 2 and len(data.files(B1)) == 4
-    assert data.entities()["entity_title"].tolist()[:3] == ["行政区划", "监管部门", "随机抽查事项清单"]
-    assert dict(zip(*data.reject_kinds()[["reason_kind_label", "rejected_rows"]].T.values)) == {
+    assert len(status.batches()) == 2 and len(status.files(B1)) == 4
+    assert status.entities()["entity_title"].tolist()[:3] == ["行政区划", "监管部门", "随机抽查事项清单"]
+    assert dict(zip(*status.reject_kinds()[["reason_kind_label", "rejected_rows"]].T.values)) == {
         "必填项为空": 1, "日期无法识别": 2, "统一社会信用代码无效": 1}
-    assert len(data.reject_reasons_by_entity()) == 3
-    assert len(data.reject_filter_options()) == 3
-    assert data.rejects(search="某某商店")["file_name"].tolist() == ["检查对象名录_202008.csv"]
-    assert len(data.rejects(entity="task", batch_id=B2)) == 1
-    assert len(data.unresolved_department_names()) == 2
+    assert len(status.reject_reasons_by_entity()) == 3
+    assert len(status.reject_filter_options()) == 3
+    assert status.rejects(search="某某商店")["file_name"].tolist() == ["检查对象名录_202008.csv"]
+    assert len(status.rejects(entity="task", batch_id=B2)) == 1
+    assert len(status.unresolved_department_names()) == 2
     st.cache_data.clear()

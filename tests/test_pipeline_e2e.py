@@ -157,21 +157,31 @@ def test_every_dashboard_page_works_in_a_real_browser(run):
             assert download.value.suggested_filename.endswith(".xlsx")
 
 
-def test_the_early_warning_on_another_date_agrees_with_the_mart_on_the_data_date(run, monkeypatch):
-    """The dashboard's warning for a chosen date, computed on the data's own as-of date, lists exactly
-    the obligations of mart_early_warning__obligations with the same working days left."""
+def test_the_warning_dates_are_the_as_of_date_then_the_month_ends_each_as_dbt_judged_it(run, monkeypatch):
+    """The publication page's warning dates (serving.publication.warning_dates): the data's as-of date,
+    then the last month ends before it, newest first. As of the as-of date the page lists
+    mart_early_warning__obligations, as of a month end that month end's rows of
+    mart_early_warning__month_ends: the dashboard computes no warning of its own."""
     serving = run["root"] / "serving" / "warehouse.duckdb"
     monkeypatch.setenv("SSSG_SERVING_PATH", str(serving))
-    from dashboard import queries_detail
+    from serving import labels, publication
 
-    as_of = queries_detail.as_of_date()
-    mart = queries_detail.warning_obligations(None, None)
-    computed = queries_detail.warning_obligations_on(as_of, None, None)
+    dates = publication.warning_dates()
+    as_of = labels.settings().as_of_date
+    ends = dates[1:]
+    assert dates[0] == as_of and 1 <= len(ends) <= 12
+    assert ends == sorted(ends, reverse=True) and all(d < as_of for d in ends)
+    assert all((d + timedelta(days=1)).day == 1 for d in ends)  # month ends
     key = ["obligation_key", "warning", "working_days_left"]
-    assert len(mart) > 0
-    assert sorted(map(tuple, computed[key].values.tolist())) == sorted(map(tuple, mart[key].values.tolist()))
-    earlier = queries_detail.warning_obligations_on(as_of - timedelta(days=30), None, None)
-    assert len(earlier) > 0
+    with duckdb.connect(str(serving), read_only=True) as con:
+        mart = sorted(con.execute("SELECT obligation_key, warning, working_days_left "
+                                  "FROM marts.mart_early_warning__obligations").fetchall())
+        month_end = sorted(con.execute("SELECT obligation_key, warning, working_days_left "
+                                       "FROM marts.mart_early_warning__month_ends WHERE warning_date = ?",
+                                       [ends[0]]).fetchall())
+    assert len(mart) > 0 and len(month_end) > 0
+    assert sorted(map(tuple, publication.warnings(on=as_of)[key].values.tolist())) == mart
+    assert sorted(map(tuple, publication.warnings(on=ends[0])[key].values.tolist())) == month_end
 
 
 def test_every_report_figure_equals_its_mart_on_the_simulated_data(run, tmp_path):

@@ -1,14 +1,16 @@
-"""部门详情: one department's metrics with numerator and denominator, its score and weighted parts,
-its late / overdue / missing publications, its unfinished tasks, and the records behind any metric."""
+"""部门详情: one department's metrics with numerator and denominator, its score and weighted parts
+(points, points available and points lost as the score parts mart has them), its late / overdue /
+missing publications, its unfinished tasks, and the records behind any metric."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, page_common, queries_detail
+from dashboard import i18n, page_common
 from dashboard.components import table_with_downloads
 from dashboard.drilldown import render_drilldown
-from dashboard.figures_publication import EVENT_LABELS, STATUS_LABELS
+from serving import assessment, labels, publication, units
+from serving import formatters as fmt
+from serving.metrics import unit_cells
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"zh": "部门详情", "en": "Department detail"},
@@ -37,7 +39,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_num_def": {"zh": "分子口径", "en": "Numerator definition"},
     "col_den_def": {"zh": "分母口径", "en": "Denominator definition"},
     "annual": {"zh": "（年度）", "en": " (year)"},
-    "na": {"zh": "不适用", "en": "n/a"},
     "parts": {"zh": "{year}年得分构成", "en": "Score parts {year}"},
     "parts_caption": {"zh": "得分 = 各考核指标得分之和；指标得分 = 权重 × 目标达成度（不适用的指标权重按比例分摊给其余指标）。",
                       "en": "Score = sum of the parts; a part = weight × attainment (weights of n/a parts are "
@@ -45,6 +46,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_weight": {"zh": "权重", "en": "Weight"},
     "col_attain": {"zh": "达成度", "en": "Attainment"},
     "col_points": {"zh": "得分", "en": "Points"},
+    "col_points_max": {"zh": "可得分", "en": "Points available"},
+    "col_points_lost": {"zh": "失分", "en": "Points lost"},
+    "ranking": {"zh": "排名情况", "en": "Ranking"},
     "obligations": {"zh": "逾期、未公示及异常公示事项", "en": "Late, overdue and irregular publications"},
     "obligations_caption": {"zh": "事项发生于 {period} 的公示义务；数据截至 {as_of}。",
                             "en": "Obligations whose event fell in {period}; data as of {as_of}."},
@@ -76,63 +80,54 @@ s = i18n.translator(STRINGS)
 page_common.require_published()
 sel = page_common.filters()
 LANG = sel.lang
+settings = labels.settings()
 
 st.title(s("title"))
 st.caption(s("caption"))
 if not sel.dept_code:
     st.info(s("pick_dept"))
     st.stop()
-dept = queries_detail.department(sel.dept_code)
+dept = units.department(sel.dept_code, LANG)
 if dept.empty:
     st.warning(s("unknown_dept"))
     st.stop()
 info = dept.iloc[0]
-year_text = f"{sel.year}年" if LANG == "zh" else str(sel.year)
-period_text = f"{year_text}{i18n.period_label(sel.grain, sel.period, LANG)}" if LANG == "zh" else \
-    f"{year_text} {i18n.period_label(sel.grain, sel.period, LANG)}".strip()
+period_text = page_common.period_text(sel, LANG)
 st.header(str(info["dept_name"]))
 
 # --- header: unit and score ------------------------------------------------------------------------
-score = queries_detail.dept_score(sel.dept_code, sel.year)
+score = assessment.unit_score(sel.year, "department", sel.dept_code, LANG)
 c_region, c_member, c_score, c_rank, c_circ = st.columns(5)
-c_region.metric(s("region"), str(info["region_name"] or info["region_code"]))
+c_region.metric(s("region"), str(info["region_name"]))
 c_member.metric(s("member"), s("yes") if bool(info["is_member"]) else s("no"))
-if score.empty or pd.isna(score.iloc[0]["score"]):
-    c_score.metric(s("score", year=sel.year), "—")
-    c_rank.metric(s("rank"), "—")
-    c_circ.metric(s("circular"), "—")
+if score is None or fmt.is_missing(score["score"]):
+    c_score.metric(s("score", year=fmt.year(sel.year)), fmt.MISSING)
+    c_rank.metric(s("rank"), fmt.MISSING)
+    c_circ.metric(s("circular"), fmt.MISSING)
 else:
-    row = score.iloc[0]
-    c_score.metric(s("score", year=sel.year), f"{float(row['score']):.1f}")
-    c_rank.metric(s("rank"), f"{int(row['score_rank'])} / {int(row['units_ranked'])}")
-    c_circ.metric(s("circular"), s("yes") if bool(row["named_in_circular"]) else s("no"))
+    c_score.metric(s("score", year=fmt.year(sel.year)), fmt.score(score["score"]))
+    ranked = not fmt.is_missing(score["score_rank"])
+    # an unranked department: why (ranking status), never a rank
+    c_rank.metric(s("rank"), fmt.rank(score["score_rank"], score["units_ranked"]),
+                  delta=None if ranked else score["ranking_status_label"], delta_color="off", delta_arrow="off",
+                  help=score["ranking_status_label"])
+    c_circ.metric(s("circular"), s("yes") if bool(score["named_in_circular"]) else s("no"),
+                  help=score["circular_status_label"])
+    st.caption(f"{s('ranking')}{i18n.punct('colon', LANG)}{score['ranking_status_label']}"
+               f"{i18n.punct('sep', LANG)}{score['circular_status_label']}")
 
 # --- metrics ---------------------------------------------------------------------------------------
 st.subheader(s("metrics"))
 st.caption(s("metrics_caption", period=period_text))
-cells = queries_detail.unit_cells("department", sel.dept_code, sel.grain, sel.year, sel.period_start)
-
-
-def fmt_rate(rate, unit) -> str:
-    if rate is None or pd.isna(rate):
-        return s("na")
-    return f"{float(rate):.2f}" if unit == "ratio" else f"{float(rate):.1%}"
-
-
-def fmt_target(target, direction, unit) -> str:
-    if target is None or pd.isna(target):
-        return "—"
-    return ("≤" if direction == "at_most" else "≥") + fmt_rate(target, unit)
-
-
+cells = unit_cells("department", sel.dept_code, sel.grain, sel.year, sel.period_start)
 if not cells.empty:
-    name_col = "name_en" if LANG == "en" else "name_zh"
+    names = labels.metric_names(LANG)
     cells = cells.assign(
-        label=[f"{n if isinstance(n, str) and n else c}{s('annual') if a else ''}"
-               for c, n, a in zip(cells["metric_code"], cells[name_col], cells["annual_only"])],
-        value=[fmt_rate(r, u) for r, u in zip(cells["rate"], cells["unit"])],
-        target_text=[fmt_target(t_, d, u) for t_, d, u in zip(cells["target"], cells["target_direction"], cells["unit"])],
-        met=["—" if m is None or pd.isna(m) else (s("yes") if bool(m) else s("no")) for m in cells["target_met"]],
+        label=[f"{names.get(c, c)}{s('annual') if a else ''}" for c, a in zip(cells["metric_code"], cells["annual_only"])],
+        value=[fmt.rate(r, u, LANG) for r, u in zip(cells["rate"], cells["unit"])],
+        target_text=[labels.target_text(t_, d, u, LANG)
+                     for t_, d, u in zip(cells["target"], cells["target_direction"], cells["unit"])],
+        met=[fmt.MISSING if fmt.is_missing(m) else (s("yes") if bool(m) else s("no")) for m in cells["target_met"]],
         num_def=cells["numerator_en" if LANG == "en" else "numerator_zh"],
         den_def=cells["denominator_en" if LANG == "en" else "denominator_zh"],
     )
@@ -141,56 +136,52 @@ table_with_downloads(
     {"label": s("col_metric"), "numerator": s("col_num"), "denominator": s("col_den"), "value": s("col_value"),
      "target_text": s("col_target"), "met": s("col_met"), "num_def": s("col_num_def"),
      "den_def": s("col_den_def")},
-    file_name=f"部门指标_{sel.dept_code}_{sel.period_start.isoformat()}", key="dept_metrics",
+    file_name=f"部门指标_{sel.dept_code}_{fmt.iso_date(sel.period_start)}", key="dept_metrics",
 )
 
 # --- score parts -----------------------------------------------------------------------------------
-st.subheader(s("parts", year=sel.year))
-parts = queries_detail.dept_score_parts(sel.dept_code, sel.year)
+st.subheader(s("parts", year=fmt.year(sel.year)))
+parts = assessment.score_parts(sel.year, "department", [sel.dept_code], LANG)
 if parts.empty:
     st.info(s("no_score"))
 else:
     st.caption(s("parts_caption"))
-    name_col = "name_en" if LANG == "en" else "name_zh"
     parts = parts.assign(
-        label=[n if isinstance(n, str) and n else c for c, n in zip(parts["metric_code"], parts[name_col])],
-        value=[fmt_rate(r, "percent") for r in parts["rate"]],
-        target_text=[fmt_target(t_, d, "percent") for t_, d in zip(parts["target"], parts["target_direction"])],
-        attain=[s("na") if na or pd.isna(a) else f"{float(a):.1%}" for a, na in
-                zip(parts["attainment"], parts["not_applicable"])],
-        points_r=parts["points"].round(2),
+        weight_text=[fmt.score(w) for w in parts["weight"]],
+        value=[fmt.rate(r, u, LANG) for r, u in zip(parts["rate"], parts["unit"])],
+        attain=[fmt.not_applicable(LANG) if na else fmt.percent(a, LANG)
+                for a, na in zip(parts["attainment"], parts["not_applicable"])],
+        points_text=[fmt.score(p) for p in parts["points"]],
+        points_max_text=[fmt.score(p) for p in parts["points_max"]],
+        points_lost_text=[fmt.score(p) for p in parts["points_lost"]],
     )
     table_with_downloads(
         parts,
-        {"label": s("col_metric"), "weight": s("col_weight"), "value": s("col_value"),
-         "target_text": s("col_target"), "attain": s("col_attain"), "points_r": s("col_points")},
-        file_name=f"得分构成_{sel.dept_code}_{sel.year}", key="dept_parts",
+        {"metric_name": s("col_metric"), "weight_text": s("col_weight"), "value": s("col_value"),
+         "target_text": s("col_target"), "attain": s("col_attain"), "points_max_text": s("col_points_max"),
+         "points_text": s("col_points"), "points_lost_text": s("col_points_lost")},
+        file_name=f"得分构成_{sel.dept_code}_{fmt.year(sel.year)}", key="dept_parts",
     )
 
 # --- publication problems --------------------------------------------------------------------------
 st.subheader(s("obligations"))
-as_of = queries_detail.as_of_date()
-st.caption(s("obligations_caption", period=period_text, as_of=as_of.isoformat() if as_of else "—"))
-problems = queries_detail.dept_obligation_problems(sel.dept_code, sel.period_start, sel.period_end)
-events = EVENT_LABELS.get(LANG, EVENT_LABELS["zh"])
-statuses = STATUS_LABELS.get(LANG, STATUS_LABELS["zh"])
-problems = problems.assign(event=problems["event_type"].map(events).fillna(problems["event_type"]),
-                           status_text=problems["status"].map(statuses).fillna(problems["status"]))
+as_of = fmt.iso_date(settings.as_of_date)
+st.caption(s("obligations_caption", period=period_text, as_of=as_of))
 table_with_downloads(
-    problems,
-    {"status_text": s("col_status"), "event": s("col_event"), "task_id": s("col_task_id"),
+    publication.problems(sel.dept_code, sel.period_start, sel.period_end, LANG),
+    {"status_label": s("col_status"), "event_label": s("col_event"), "task_id": s("col_task_id"),
      "task_name": s("col_task_name"), "record_id": s("col_record"), "event_date": s("col_event_date"),
      "deadline_date": s("col_deadline"), "published_date": s("col_published"),
      "working_days_late": s("col_days_late")},
-    file_name=f"逾期公示事项_{sel.dept_code}_{sel.period_start.isoformat()}", key="dept_obligations",
+    file_name=f"逾期公示事项_{sel.dept_code}_{fmt.iso_date(sel.period_start)}", key="dept_obligations",
     empty=s("no_obligations"),
 )
 
 # --- unfinished tasks ------------------------------------------------------------------------------
 st.subheader(s("tasks"))
-st.markdown(f"**{s('tasks_warning', as_of=as_of.isoformat() if as_of else '—', n=queries_detail.WARNING_WORKING_DAYS)}**")
+st.markdown(f"**{s('tasks_warning', as_of=as_of, n=settings.early_warning_working_days)}**")
 table_with_downloads(
-    queries_detail.dept_warning_tasks(sel.dept_code),
+    publication.warning_tasks(None, sel.dept_code, LANG),
     {"task_id": s("col_task_id"), "task_name": s("col_task_name"), "start_date": s("col_start"),
      "end_date": s("col_end"), "working_days_left": s("col_days_left"), "objects_drawn": s("col_drawn"),
      "objects_inspected": s("col_inspected"), "objects_uninspected": s("col_uninspected")},
@@ -198,10 +189,10 @@ table_with_downloads(
 )
 st.markdown(f"**{s('tasks_incomplete')}**")
 table_with_downloads(
-    queries_detail.dept_incomplete_tasks(sel.dept_code, sel.year, sel.grain, sel.period_start, sel.period_end),
+    publication.incomplete_tasks(sel.dept_code, sel.year, sel.grain, sel.period_start, sel.period_end),
     {"task_id": s("col_task_id"), "task_name": s("col_task_name"), "objects_drawn": s("col_drawn"),
      "objects_not_completed": s("col_not_completed"), "period_date": s("col_first")},
-    file_name=f"未完成任务_{sel.dept_code}_{sel.period_start.isoformat()}", key="dept_incomplete_tasks",
+    file_name=f"未完成任务_{sel.dept_code}_{fmt.iso_date(sel.period_start)}", key="dept_incomplete_tasks",
     empty=s("no_tasks"),
 )
 

@@ -1,12 +1,17 @@
 """公示时效: on-time publication per event type over time, how late the late ones were, the effect of
-long holidays, and the early warning (overdue, due within N working days, tasks ending soon)."""
+long holidays (the long holiday of each obligation's clock window, from the calendar, as dbt set it),
+and the early warning (overdue, due within the warning horizon, tasks ending soon) as of the data's
+as-of date or one of the last twelve month ends."""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, page_common, queries_detail
+from dashboard import i18n, page_common
 from dashboard import figures_publication as fp
 from dashboard.components import chart_with_table, table_with_downloads
+from serving import labels, publication
+from serving import formatters as fmt
+from serving.metrics import on_time_series
 
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"zh": "公示时效", "en": "Publication timeliness"},
@@ -15,27 +20,27 @@ STRINGS: dict[str, dict[str, str]] = {
                       "late; the effect of long holidays; and the early warning."},
     "as_of": {"zh": "数据截至", "en": "Data as of"},
     "warning_on": {"zh": "预警基准日", "en": "Warning as of"},
-    "warning_on_help": {"zh": "默认为数据截至日；选更早的日期可查看当时待公示、即将到期和已逾期的事项。",
-                        "en": "Defaults to the data's as-of date; an earlier date shows what was pending then."},
+    "warning_on_help": {"zh": "默认为数据截至日；选择此前的月末可查看当时待公示、即将到期和已逾期的事项。",
+                        "en": "Defaults to the data's as-of date; a month end before it shows what was pending then."},
     "horizon": {"zh": "预警期（工作日）", "en": "Warning horizon (working days)"},
     "horizon_value": {"zh": "{n} 个工作日", "en": "{n} working days"},
     "overdue_n": {"zh": "已逾期未公示", "en": "Overdue, unpublished"},
     "due_soon_n": {"zh": "{n} 个工作日内到期", "en": "Due within {n} working days"},
     "unit": {"zh": "范围：{unit}", "en": "Scope: {unit}"},
-    "whole_city": {"zh": "全市", "en": "Whole city"},
     "trend": {"zh": "按时公示率（按事项类型）", "en": "On-time publication rate by event type"},
     "trend_years": {"zh": "历年（不受所选年度影响）。", "en": "Per year (all years)."},
     "trend_months": {"zh": "{year}年各月。", "en": "Months of {year}."},
     "na_note": {"zh": "某类事项在某期没有应公示事项时为“不适用”（图中断开），不是 0%。",
                 "en": "n/a (a gap) where nothing of that type fell due; not 0%."},
     "late": {"zh": "逾期公示的逾期工作日分布", "en": "Working days late (published late)"},
-    "late_caption": {"zh": "{year}年逾期公示的事项（已公示但晚于期限）共 {n:,} 项；逾期仍未公示的事项不在此图中。",
-                     "en": "{n:,} obligations of {year} published after the deadline; unpublished ones are not included."},
+    "late_caption": {"zh": "{year}年逾期公示的事项（已公示但晚于期限）共 {n} 项；逾期仍未公示的事项不在此图中。",
+                     "en": "{n} obligations of {year} published after the deadline; unpublished ones are not included."},
     "holiday": {"zh": "长假的影响", "en": "Effect of long holidays"},
-    "holiday_caption": {"zh": "历年应公示事项（按时、逾期公示、逾期未公示）按其公示期限（事项日期至期限日）是否跨越春节（除夕起7天）或国庆（10月1日至7日）长假分组，比较逾期占比。这是简单对比，不控制事项类型、部门等其他因素。",
-                        "en": "Obligations due in all years, grouped by whether their clock window (event date to "
-                              "deadline) spans the Spring Festival (7 days from the eve) or National Day (1–7 Oct); "
-                              "share late compared. A simple comparison that controls for nothing else."},
+    "holiday_caption": {"zh": "历年应公示事项（按时、逾期公示、逾期未公示）按其公示期限（事项日期至期限日）是否跨越长假分组，比较逾期占比；长假为官方工作日历中包含该节日的整段连续休息日（含调休）。这是简单对比，不控制事项类型、部门等其他因素。",
+                        "en": "Obligations due in all years, grouped by the long holiday their clock window (event "
+                              "date to deadline) spans, if any: the whole run of days off around the holiday in the "
+                              "official calendar (make-up days included); share late compared. A simple "
+                              "comparison that controls for nothing else."},
     "warning": {"zh": "预警", "en": "Early warning"},
     "warning_overdue": {"zh": "已逾期仍未公示的事项", "en": "Overdue and not yet published"},
     "warning_soon": {"zh": "{n} 个工作日内到期、尚未公示的事项", "en": "Due within {n} working days, not yet published"},
@@ -72,82 +77,78 @@ s = i18n.translator(STRINGS)
 page_common.require_published()
 sel = page_common.filters()
 LANG = sel.lang
-N = queries_detail.WARNING_WORKING_DAYS
-events = fp.EVENT_LABELS.get(LANG, fp.EVENT_LABELS["zh"])
+settings = labels.settings()
+N = settings.early_warning_working_days
+scope, code = page_common.unit_of(sel)
 
 st.title(s("title"))
 st.caption(s("caption"))
 st.caption(s("unit", unit=page_common.unit_label(sel, LANG)))
 
 # --- as-of and the warning counts -----------------------------------------------------------------
-data_as_of = queries_detail.as_of_date()
-# the warning as of an earlier date: what was pending then (publications after it were not yet made)
-as_of = st.date_input(s("warning_on"), value=data_as_of, max_value=data_as_of, key="warning_on",
-                      help=s("warning_on_help")) if data_as_of else None
-if as_of is None or as_of == data_as_of:
-    as_of = data_as_of
-    warnings = queries_detail.warning_obligations(sel.region_code, sel.dept_code)
-else:
-    warnings = queries_detail.warning_obligations_on(as_of, sel.region_code, sel.dept_code)
+# the warning as of the data's as-of date or one of the month ends before it (dbt judged each)
+dates = publication.warning_dates()
+as_of = st.selectbox(s("warning_on"), dates, format_func=fmt.iso_date, key="warning_on",
+                     help=s("warning_on_help")) if dates else None
+warnings = publication.warnings(sel.region_code, sel.dept_code, on=as_of, lang=LANG)
 c_asof, c_n, c_over, c_soon = st.columns(4)
-c_asof.metric(s("as_of"), data_as_of.isoformat() if data_as_of else "—")
-c_n.metric(s("horizon"), str(N))
-c_over.metric(s("overdue_n"), f"{int((warnings['warning'] == 'overdue').sum()):,}")
-c_soon.metric(s("due_soon_n", n=N), f"{int((warnings['warning'] == 'due_soon').sum()):,}")
+c_asof.metric(s("as_of"), fmt.iso_date(settings.as_of_date))
+c_n.metric(s("horizon"), fmt.count(N))
+c_over.metric(s("overdue_n"), fmt.count(int((warnings["warning"] == "overdue").sum())))
+c_soon.metric(s("due_soon_n", n=N), fmt.count(int((warnings["warning"] == "due_soon").sum())))
 
 # --- on-time rate over time ------------------------------------------------------------------------
 st.subheader(s("trend"))
 trend_grain = "year" if sel.grain == "year" else "month"
-series = queries_detail.on_time_series(trend_grain, sel.year, sel.region_code, sel.dept_code)
-metric_to_event = {m: e for e, m in queries_detail.ON_TIME_METRICS.items()}
-frame = fp.on_time_frame(series, metric_to_event, LANG)
-st.caption((s("trend_years") if trend_grain == "year" else s("trend_months", year=sel.year)) + s("na_note"))
+series = on_time_series(trend_grain, sel.year, scope, code)
+series = series.assign(event_label=labels.labelled(series["event_type"], "event_type", LANG))
+frame = fp.on_time_frame(series, LANG)
+st.caption((s("trend_years") if trend_grain == "year" else s("trend_months", year=fmt.year(sel.year))) + s("na_note"))
 chart_with_table(
     fp.on_time_trend(frame, grain=trend_grain, lang=LANG), frame,
-    {"event_label": s("col_event"), ("year" if trend_grain == "year" else "period"):
+    {"event_label": s("col_event"), ("year_text" if trend_grain == "year" else "period"):
         s("col_year") if trend_grain == "year" else s("col_period"),
-     "numerator": s("col_num"), "denominator": s("col_den"), "rate": s("col_rate")},
-    file_name="按时公示率", key="pub_trend", percent=[s("col_rate")],
+     "numerator": s("col_num"), "denominator": s("col_den"), "rate_text": s("col_rate")},
+    file_name="按时公示率", key="pub_trend",
 )
 
 # --- working days late -----------------------------------------------------------------------------
 st.subheader(s("late"))
-late = queries_detail.late_obligations(sel.year, sel.region_code, sel.dept_code)
-st.caption(s("late_caption", year=sel.year, n=len(late)))
-buckets = fp.late_buckets(late["working_days_late"])
+late = publication.late_days(sel.year, sel.region_code, sel.dept_code)
+st.caption(s("late_caption", year=fmt.year(sel.year), n=fmt.count(len(late))))
+buckets = fp.late_buckets(late, LANG)
 chart_with_table(
     fp.lateness_histogram(buckets, lang=LANG), buckets if len(late) else buckets.iloc[0:0],
-    {"bucket": s("col_bucket"), "obligations": s("col_count"), "share": s("col_share")},
-    file_name="逾期工作日分布", key="pub_late", percent=[s("col_share")],
+    {"bucket": s("col_bucket"), "obligations": s("col_count"), "share_text": s("col_share")},
+    file_name="逾期工作日分布", key="pub_late",
 )
 
 # --- long holidays ---------------------------------------------------------------------------------
 st.subheader(s("holiday"))
 st.caption(s("holiday_caption"))
-due = queries_detail.due_obligations(None, sel.region_code, sel.dept_code)
-effect = fp.holiday_effect(due, LANG)
+effect = publication.long_holiday_effect(sel.region_code, sel.dept_code, LANG)
+effect = effect.assign(share_text=[fmt.percent(v, LANG) for v in effect["share_late"]])
 chart_with_table(
-    fp.holiday_bar(effect, lang=LANG), effect if len(due) else effect.iloc[0:0],
-    {"label": s("col_holiday"), "due": s("col_due"), "late": s("col_late"), "share_late": s("col_share_late")},
-    file_name="长假影响", key="pub_holiday", percent=[s("col_share_late")],
+    fp.holiday_bar(effect, lang=LANG), effect if int(effect["due"].sum()) else effect.iloc[0:0],
+    {"label": s("col_holiday"), "due": s("col_due"), "late": s("col_late"), "share_text": s("col_share_late")},
+    file_name="长假影响", key="pub_holiday",
 )
 
 # --- early warning ---------------------------------------------------------------------------------
 st.subheader(s("warning"))
-st.caption(s("warning_caption", as_of=as_of.isoformat() if as_of else "—"))
-warnings = warnings.assign(event=warnings["event_type"].map(events).fillna(warnings["event_type"]))
-labels = {"dept_name": s("col_owner"), "event": s("col_event"), "task_id": s("col_task_id"),
-          "task_name": s("col_task_name"), "record_id": s("col_record"), "event_date": s("col_event_date"),
-          "deadline_date": s("col_deadline"), "working_days_left": s("col_days_left")}
+st.caption(s("warning_caption", as_of=fmt.iso_date(as_of)))
+columns = {"dept_name": s("col_owner"), "event_label": s("col_event"), "task_id": s("col_task_id"),
+           "task_name": s("col_task_name"), "record_id": s("col_record"), "event_date": s("col_event_date"),
+           "deadline_date": s("col_deadline"), "working_days_left": s("col_days_left")}
 st.markdown(f"**{s('warning_soon', n=N)}**")
-table_with_downloads(warnings[warnings["warning"] == "due_soon"], labels, file_name="即将到期事项",
+table_with_downloads(warnings[warnings["warning"] == "due_soon"], columns, file_name="即将到期事项",
                      key="pub_due_soon", empty=s("none"))
 st.markdown(f"**{s('warning_overdue')}**")
 table_with_downloads(warnings[warnings["warning"] == "overdue"].sort_values("working_days_left", ascending=False),
-                     labels, file_name="逾期未公示事项", key="pub_overdue", empty=s("none"))
+                     columns, file_name="逾期未公示事项", key="pub_overdue", empty=s("none"))
 st.markdown(f"**{s('warning_tasks', n=N)}**")
 table_with_downloads(
-    queries_detail.warning_tasks(sel.region_code, sel.dept_code),
+    publication.warning_tasks(sel.region_code, sel.dept_code, LANG),
     {"dept_name": s("col_owner"), "task_id": s("col_task_id"), "task_name": s("col_task_name"),
      "start_date": s("col_start"), "end_date": s("col_end"), "working_days_left": s("col_days_left"),
      "objects_drawn": s("col_drawn"), "objects_inspected": s("col_inspected"),

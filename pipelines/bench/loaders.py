@@ -1,8 +1,9 @@
-"""Every data loader each dashboard page calls, with the arguments a user's first visit would give
-(latest year, city-wide, then a county and a department), timed with Streamlit's cache cleared.
+"""Every data loader each dashboard page calls (package `serving`), with the arguments a user's first
+visit would give (latest year, city-wide, then a county and a department), timed with Streamlit's cache
+cleared.
 
-Same idea as tests/reliability_reader.py's `loader_outputs`, but one callable per loader call so
-each can be timed on its own. Run inside `python -m pipelines.bench.child loaders`.
+tests/reliability_reader.py reads the same list (`page_loaders`) to fingerprint what the pages load.
+Run inside `python -m pipelines.bench.child loaders`.
 """
 from __future__ import annotations
 
@@ -19,73 +20,86 @@ def _percentile(sorted_ms: list[float], share: float) -> float:
 
 
 def page_loaders() -> list[tuple[str, str, Callable[[], object]]]:
-    """(page, loader label, call) for every loader of every page."""
-    from dashboard import data, drilldown, queries as q, queries_detail as d
-    from dashboard.filters import Selection
+    """(page, loader label, call) for every loader of every page (package `serving`)."""
+    from serving import assessment, labels, metrics, publication, records, status, units
 
-    opts = q.filter_options()
+    opts = units.filter_options()
     year = max(opts["years"])
     region = next(iter(opts["regions"]))
     dept = next(iter(opts["depts"]))
     start, end = date(year, 1, 1), date(year, 12, 31)
-    codes = q.metric_dim()["metric_code"].tolist()
-    city = Selection(year, "year", start, None, None)
-    county = Selection(year, "year", start, region, None)
-    one_dept = Selection(year, "year", start, None, dept)
+    city = labels.settings().city_code
+    codes = labels.metrics()["metric_code"].tolist()
+    headline = labels.metric_codes("headline")
+    circular = assessment.circular(year)
     out: list[tuple[str, str, Callable[[], object]]] = [
-        ("common", "filter_options", q.filter_options),
-        ("common", "metric_dim", q.metric_dim),
-        ("common", "region_names", q.region_names),
-        ("overview", "unit_values(headline, city)", lambda: q.unit_values(q.HEADLINE, city)),
-        ("overview", "unit_values(headline, city, last year)", lambda: q.unit_values(q.HEADLINE, city, year=year - 1)),
-        ("overview", "unit_trend(all, city)", lambda: q.unit_trend(codes, city)),
-        ("overview", "department_values(all, year)", lambda: q.department_values(codes, "year", start)),
-        ("overview", "scored_metrics", q.scored_metrics),
-        ("overview", "region_scores", lambda: q.region_scores(year)),
-        ("overview", "circular", lambda: q.circular(year)),
-        ("overview", "score_parts", lambda: q.score_parts(year, [region])),
-        ("overview", "milestone_missing", q.milestone_missing),
-        ("overview", "unit_score(department)", lambda: q.unit_score(year, "department", dept)),
-        ("county_progress", "region_values(one metric, year)", lambda: q.region_values(codes[:1], "year", start)),
-        ("county_progress", "region_values(one metric, trend)", lambda: q.region_values(codes[:1], "year")),
-        ("county_progress", "region_values(all, year)", lambda: q.region_values(codes, "year", start)),
-        ("county_progress", "region_score_trend", q.region_score_trend),
+        ("common", "filter_options", units.filter_options),
+        ("common", "metrics", labels.metrics),
+        ("common", "settings", labels.settings),
+        ("common", "units", labels.units),
+        ("common", "code_labels(publication_status)", lambda: labels.code_labels("publication_status")),
+        ("common", "metric_group(headline)", lambda: labels.metric_group("headline")),
+        ("overview", "unit_values(headline, city)", lambda: metrics.unit_values(headline, "city", city, "year", start)),
+        ("overview", "unit_values(headline, city, last year)",
+         lambda: metrics.unit_values(headline, "city", city, "year", date(year - 1, 1, 1))),
+        ("overview", "unit_trend(all, city)", lambda: metrics.unit_trend(codes, "city", city)),
+        ("overview", "department_values(all, year)", lambda: metrics.department_values(codes, "year", start)),
+        ("overview", "scores(region)", lambda: assessment.scores(year, "region")),
+        ("overview", "circular", lambda: assessment.circular(year)),
+        ("overview", "shortfalls(circular, main)",
+         lambda: assessment.shortfalls(year, circular["unit_code"].tolist(), main_only=True)),
+        ("overview", "milestones", assessment.milestones),
+        ("overview", "mechanism_gaps(milestone)", lambda: assessment.mechanism_gaps("milestone")),
+        ("overview", "unit_score(department)", lambda: assessment.unit_score(year, "department", dept)),
+        ("county_progress", "region_values(one metric, year)", lambda: metrics.region_values(codes[:1], "year", start)),
+        ("county_progress", "region_values(one metric, trend)", lambda: metrics.region_values(codes[:1], "year")),
+        ("county_progress", "region_values(all, year)", lambda: metrics.region_values(codes, "year", start)),
+        ("county_progress", "scores(region, all years)", lambda: assessment.scores(None, "region")),
         ("county_progress", "department_values(one metric, county)",
-         lambda: q.department_values(codes[:1], "year", start, region)),
-        ("department_detail", "department", lambda: d.department(dept)),
-        ("department_detail", "unit_cells(region)", lambda: d.unit_cells("region", region, "year", year, start)),
-        ("department_detail", "unit_cells(department)", lambda: d.unit_cells("department", dept, "year", year, start)),
-        ("department_detail", "dept_score", lambda: d.dept_score(dept, year)),
-        ("department_detail", "dept_score_parts", lambda: d.dept_score_parts(dept, year)),
-        ("department_detail", "dept_obligation_problems", lambda: d.dept_obligation_problems(dept, start, end)),
-        ("department_detail", "dept_warning_tasks", lambda: d.dept_warning_tasks(dept)),
-        ("department_detail", "dept_incomplete_tasks", lambda: d.dept_incomplete_tasks(dept, year, "year", start, end)),
+         lambda: metrics.department_values(codes[:1], "year", start, region)),
+        ("department_detail", "department", lambda: units.department(dept)),
+        ("department_detail", "unit_cells(region)", lambda: metrics.unit_cells("region", region, "year", year, start)),
+        ("department_detail", "unit_cells(department)",
+         lambda: metrics.unit_cells("department", dept, "year", year, start)),
+        ("department_detail", "score_parts(department)", lambda: assessment.score_parts(year, "department", [dept])),
+        ("department_detail", "problems", lambda: publication.problems(dept, start, end)),
+        ("department_detail", "warning_tasks(department)", lambda: publication.warning_tasks(None, dept)),
+        ("department_detail", "incomplete_tasks", lambda: publication.incomplete_tasks(dept, year, "year", start, end)),
         ("department_detail", "metric_records(on_time_publication, city)",
-         lambda: drilldown.metric_records("on_time_publication", "city", "210400", "year", year, start, end)),
-        ("publication", "as_of_date", d.as_of_date),
-        ("publication", "warning_obligations", lambda: d.warning_obligations(None, None)),
-        ("publication", "on_time_series(month)", lambda: d.on_time_series("month", year, None, None)),
-        ("publication", "late_obligations", lambda: d.late_obligations(year, None, None)),
-        ("publication", "due_obligations", lambda: d.due_obligations(None, None, None)),
-        ("publication", "warning_tasks", lambda: d.warning_tasks(None, None)),
-        ("joint_temporary", "unit_values(all, county)", lambda: q.unit_values(codes, county)),
-        ("joint_temporary", "unit_trend(all, county)", lambda: q.unit_trend(codes, county)),
-        ("joint_temporary", "department_values(all, county)", lambda: q.department_values(codes, "year", start, region)),
-        ("joint_temporary", "joint_partners", lambda: q.joint_partners(year, None, None)),
-        ("sampling_credit", "credit_gradient(city)", lambda: q.credit_gradient(city)),
-        ("sampling_credit", "credit_gradient(department)", lambda: q.credit_gradient(one_dept)),
-        ("sampling_credit", "unit_values(all, department)", lambda: q.unit_values(codes, one_dept)),
-        ("data_status", "freshness", data.freshness),
-        ("data_status", "batches", data.batches),
-        ("data_status", "files", data.files),
-        ("data_status", "entities", data.entities),
-        ("data_status", "reject_kinds", data.reject_kinds),
-        ("data_status", "reject_reasons_by_entity", data.reject_reasons_by_entity),
-        ("data_status", "reject_filter_options", data.reject_filter_options),
+         lambda: records.metric_records("on_time_publication", "city", city, "year", year, start, end)),
+        ("department_detail", "record_counts(on_time_publication, city)",
+         lambda: records.record_counts("on_time_publication", "city", city, "year", year, start, end)),
+        ("publication", "warning_dates", publication.warning_dates),
+        ("publication", "warnings(as of)", lambda: publication.warnings(None, None)),
+        ("publication", "warnings(last month end)",
+         lambda: publication.warnings(None, None, on=publication.warning_dates()[-1])),
+        ("publication", "on_time_series(month)", lambda: metrics.on_time_series("month", year, "city", city)),
+        ("publication", "late_days", lambda: publication.late_days(year, None, None)),
+        ("publication", "long_holiday_effect", lambda: publication.long_holiday_effect(None, None)),
+        ("publication", "warning_tasks", lambda: publication.warning_tasks(None, None)),
+        ("joint_temporary", "unit_values(all, county)", lambda: metrics.unit_values(codes, "region", region, "year", start)),
+        ("joint_temporary", "unit_trend(all, county)", lambda: metrics.unit_trend(codes, "region", region)),
+        ("joint_temporary", "department_values(all, county)",
+         lambda: metrics.department_values(codes, "year", start, region)),
+        ("joint_temporary", "joint_partners", lambda: metrics.joint_partners(year, None, None)),
+        ("sampling_credit", "credit_gradient(city)", lambda: metrics.credit_gradient("city", city, "year", start)),
+        ("sampling_credit", "credit_gradient(department)",
+         lambda: metrics.credit_gradient("department", dept, "year", start)),
+        ("sampling_credit", "annual_only(sampling)", lambda: metrics.annual_only(labels.metric_codes("sampling"))),
+        ("sampling_credit", "unit_values(all, department)",
+         lambda: metrics.unit_values(codes, "department", dept, "year", start)),
+        ("data_status", "awaiting_calendar", status.awaiting_calendar),
+        ("data_status", "freshness", status.freshness),
+        ("data_status", "batches", status.batches),
+        ("data_status", "files", status.files),
+        ("data_status", "entities", status.entities),
+        ("data_status", "reject_kinds", status.reject_kinds),
+        ("data_status", "reject_reasons_by_entity", status.reject_reasons_by_entity),
+        ("data_status", "reject_filter_options", status.reject_filter_options),
         # the page opens on the newest batch with rejects (options are newest first)
         ("data_status", "rejects(newest batch)",
-         lambda: data.rejects(batch_id=next(iter(data.reject_filter_options()["batch_id"]), None))),
-        ("data_status", "unresolved_department_names", data.unresolved_department_names),
+         lambda: status.rejects(batch_id=next(iter(status.reject_filter_options()["batch_id"]), None))),
+        ("data_status", "unresolved_department_names", status.unresolved_department_names),
     ]
     return out
 
