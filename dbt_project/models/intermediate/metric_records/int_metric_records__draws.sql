@@ -26,6 +26,7 @@
 {%- do rules.append({'metric': credit_class_metric_code(c), 'numerator': "coalesce(draws.credit_class_at_draw = '" ~ c ~ "', false)",
                      'denominator': 'false', 'key': 'draws.uscc'}) %}
 {%- endfor %}
+{{ config(materialized="ephemeral") }}
 with
 
 draws as (
@@ -35,8 +36,7 @@ draws as (
 
 ),
 
-{#- one block per metric, so each metric's records are contiguous in the table and a mart reading
-    some of them skips the rest -#}
+{#- one block per metric: a mart filtering on metric_code keeps only its own blocks -#}
 {% for rule in rules %}
 {{ rule.metric }} as (
 

@@ -2,6 +2,7 @@
 -- an assessment year, for the inspector's department, in the numerator when matched to a task of that
 -- year. The rule (in the register, matched) is int_inspector__participation_records'; this model only
 -- gives it the record columns. Annual only (period_date NULL).
+{{ config(materialized="ephemeral") }}
 with
 
 records as (

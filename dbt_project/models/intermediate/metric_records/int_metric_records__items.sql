@@ -2,6 +2,7 @@
 -- year, for the item's department, in the numerator when a task of that year lists it. The rule (in
 -- force, used) is int_item__coverage_records'; this model only gives it the record columns. Annual only
 -- (period_date NULL).
+{{ config(materialized="ephemeral") }}
 with
 
 records as (

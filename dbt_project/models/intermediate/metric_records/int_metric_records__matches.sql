@@ -3,6 +3,7 @@
 -- made at random (match mode 随机匹配), every match in the denominator (a 直接指派 lowers the rate: how
 -- the policy's "special cases" should be deducted is not documented). Counted for the task's lead
 -- department in the year of its start date.
+{{ config(materialized="ephemeral") }}
 with
 
 assignments as (

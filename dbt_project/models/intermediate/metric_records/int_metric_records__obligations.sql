@@ -17,6 +17,7 @@
     {'metric': 'publication_rate', 'numerator': "resolved.status in ('on_time', 'late')", 'denominator': 'resolved.is_due'},
     {'metric': 'exempt_obligations', 'numerator': "resolved.status = 'exempt'", 'denominator': 'true'},
 ] %}
+{{ config(materialized="ephemeral") }}
 with
 
 obligations as (

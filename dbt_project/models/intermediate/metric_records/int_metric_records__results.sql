@@ -13,6 +13,7 @@
      'denominator': 'results.is_problem'},
     {'metric': 'problem_finding_rate', 'numerator': 'not results.is_no_problem', 'denominator': 'true'},
 ] %}
+{{ config(materialized="ephemeral") }}
 with
 
 results as (

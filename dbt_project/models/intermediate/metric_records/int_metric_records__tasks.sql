@@ -13,6 +13,7 @@
     {'metric': 'credit_linked_task_share', 'numerator': 'tasks.is_random_task and tasks.is_credit_linked',
      'denominator': 'tasks.is_random_task'},
 ] %}
+{{ config(materialized="ephemeral") }}
 with
 
 random_tasks as (

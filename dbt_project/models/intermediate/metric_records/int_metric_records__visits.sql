@@ -7,6 +7,7 @@
 -- checks over the same records per visit (mart_metric__joint_inspection).
 -- Counted for the task's lead department in the year of its start date. 不予公示: detail is the result
 -- id, masked for a result with a nondisclosure reason (macro mask_nondisclosed).
+{{ config(materialized="ephemeral") }}
 with
 
 results as (
