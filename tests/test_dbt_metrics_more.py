@@ -272,3 +272,11 @@ def test_every_mart_and_mart_column_is_described(built):
                                 "WHERE table_schema = 'marts' AND table_name = ?", [table]).fetchall()
         undocumented += [f"{table}.{c}" for (c,) in columns if c not in described]
     assert undocumented == []
+
+
+def test_drilldown_reproduces_every_cell_at_every_scope_and_grain(built):
+    from tests.test_dbt_metrics import drilldown_mismatches
+
+    bad, cells = drilldown_mismatches(built)
+    assert cells > 100
+    assert bad == []

@@ -1,37 +1,17 @@
--- 信用风险分类结果运用: random tasks whose draw used credit-class ratios (is_credit_linked) / random
--- tasks, a random task being one with at least one 随机抽取 draw. Tasks without such a draw are not in
--- the denominator (a department with only 全覆盖 / 直接指派 tasks gets a NULL rate).
+-- 信用风险分类结果运用: credit-linked random tasks / random tasks (a random task has at least one 随机抽取
+-- draw; a department with only 全覆盖 / 直接指派 tasks has 0/0, a NULL rate). The rule lives in
+-- int_metric_records__tasks; this mart counts its records at every scope and grain
+-- (macro metric_from_records).
 with
 
-tasks as (
+task_records as (
 
-    select * from {{ ref('int_task__resolved') }}
-    where dept_code is not null
-
-),
-
-random_tasks as (
-
-    select distinct task_id
-    from {{ ref('int_draw__resolved') }}
-    where is_random_draw
-
-),
-
-flagged as (
-
-    select
-        tasks.*,
-        random_tasks.task_id is not null as is_random_task
-    from tasks
-    left join random_tasks
-        on tasks.task_id = random_tasks.task_id
+    select * from {{ ref('int_metric_records__tasks') }}
 
 ),
 
 scoped as (
-    {{ metric_scopes('flagged', 'credit_linked_task_share',
-        'count(*) filter (where is_random_task and is_credit_linked)', 'count(*) filter (where is_random_task)') }}
+    {{ metric_from_records('task_records', 'credit_linked_task_share') }}
 ),
 
 final as (

@@ -1,17 +1,17 @@
 -- Inspector participation: inspectors in the register during the year who were matched at least once
--- to a task of the year / inspectors in the register during the year, for the inspector's department.
--- Rules in the .yml.
+-- to a task of the year / inspectors in the register during the year, for the inspector's department
+-- (rules: int_inspector__participation_records, as records in int_metric_records__inspectors).
+-- Annual only.
 with
 
-records as (
+inspector_records as (
 
-    select * from {{ ref('int_inspector__participation_records') }}
+    select * from {{ ref('int_metric_records__inspectors') }}
 
 ),
 
 scoped as (
-    {{ metric_scopes('records', 'inspector_participation',
-        'count(distinct case when is_matched then inspector_id end)', 'count(distinct inspector_id)', grains=['year']) }}
+    {{ metric_from_records('inspector_records', 'inspector_participation', grains=['year']) }}
 ),
 
 final as (

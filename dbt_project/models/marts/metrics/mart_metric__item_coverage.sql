@@ -1,16 +1,16 @@
--- 抽查事项覆盖率: listed items in force during the year that at least one task of the year lists /
--- listed items in force during the year, for the item's department. Rules in the .yml.
+-- 抽查事项覆盖率: listed items in force during the year that a task of the year lists / listed items in
+-- force during the year, for the item's department (rules: int_item__coverage_records, as records in
+-- int_metric_records__items). Annual only.
 with
 
-records as (
+item_records as (
 
-    select * from {{ ref('int_item__coverage_records') }}
+    select * from {{ ref('int_metric_records__items') }}
 
 ),
 
 scoped as (
-    {{ metric_scopes('records', 'item_coverage', 'count(distinct case when is_used then item_code end)',
-        'count(distinct item_code)', grains=['year']) }}
+    {{ metric_from_records('item_records', 'item_coverage', grains=['year']) }}
 ),
 
 final as (

@@ -1,44 +1,33 @@
--- 联合抽查占比: joint tasks / tasks; joint object-visits / object-visits; and 进一次门查多项事:
--- item checks / object-visits. An object-visit is a distinct (object, inspection date) among the
--- results of the lead department's tasks (distinct over the whole scope, so one visit shared by two
--- tasks on one day counts once at region and city level). Item checks: the item codes of each
--- result (every participant of a joint task records its own), else the task's item count.
+-- 联合抽查占比: joint tasks / tasks (int_metric_records__tasks); joint object visits / object visits
+-- (int_metric_records__visits: a visit is a distinct object | inspection date over the whole scope);
+-- and 进一次门查多项事 visits_saved: item checks / object visits over the same visit records (item checks
+-- are a sum, so visits_saved is not listed in fct_metric_records). The rules live in the record models;
+-- this mart counts their records at every scope and grain (macro metric_from_records).
 with
 
-tasks as (
+task_records as (
 
-    select * from {{ ref('int_task__resolved') }}
-    where dept_code is not null
+    select * from {{ ref('int_metric_records__tasks') }}
 
 ),
 
-visits as (
+visit_records as (
 
-    select
-        task_dept_code as dept_code,
-        task_region_code as region_code,
-        year,
-        period_date,
-        is_joint,
-        visit_key,
-        item_checks
-    from {{ ref('int_result__resolved') }}
-    where task_dept_code is not null
-        and inspection_date is not null
+    select * from {{ ref('int_metric_records__visits') }}
 
 ),
 
 by_tasks as (
-    {{ metric_scopes('tasks', 'joint_task_share_tasks', 'count(*) filter (where is_joint)', 'count(*)') }}
+    {{ metric_from_records('task_records', 'joint_task_share_tasks') }}
 ),
 
 by_visits as (
-    {{ metric_scopes('visits', 'joint_visit_share',
-        'count(distinct case when is_joint then visit_key end)', 'count(distinct visit_key)') }}
+    {{ metric_from_records('visit_records', 'joint_visit_share', keys_repeat=true) }}
 ),
 
 saved as (
-    {{ metric_scopes('visits', 'visits_saved', 'coalesce(sum(item_checks), 0)', 'count(distinct visit_key)') }}
+    {{ metric_from_records('visit_records', 'joint_visit_share', keys_repeat=true,
+        numerator='coalesce(sum(item_checks), 0)', as_metric='visits_saved') }}
 ),
 
 unioned as (

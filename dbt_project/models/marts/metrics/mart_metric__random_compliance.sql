@@ -1,35 +1,27 @@
--- 随机抽取 / 随机匹配: draws made at random (draw mode 随机抽取: not 全覆盖, not 直接指派) / all draws;
--- inspector matches 随机匹配 / all matches. Both attributed to the task's lead department and year.
+-- 随机抽取 / 随机匹配: random_draw_share (int_metric_records__draws) and random_match_share
+-- (int_metric_records__matches), both attributed to the task's lead department and year. The rules
+-- live in the record models; this mart counts their records at every scope and grain
+-- (macro metric_from_records).
 with
 
-draws as (
+draw_records as (
 
-    select * from {{ ref('int_draw__resolved') }}
-    where dept_code is not null
+    select * from {{ ref('int_metric_records__draws') }}
 
 ),
 
-matches as (
+match_records as (
 
-    select
-        tasks.dept_code,
-        tasks.region_code,
-        tasks.year,
-        tasks.period_date,
-        assignments.is_random_match
-    from {{ ref('stg_platform__assignment') }} as assignments
-    inner join {{ ref('int_task__resolved') }} as tasks
-        on assignments.task_id = tasks.task_id
-    where tasks.dept_code is not null
+    select * from {{ ref('int_metric_records__matches') }}
 
 ),
 
 random_draws as (
-    {{ metric_scopes('draws', 'random_draw_share', 'count(*) filter (where is_random_draw)', 'count(*)') }}
+    {{ metric_from_records('draw_records', 'random_draw_share') }}
 ),
 
 random_matches as (
-    {{ metric_scopes('matches', 'random_match_share', 'count(*) filter (where is_random_match)', 'count(*)') }}
+    {{ metric_from_records('match_records', 'random_match_share') }}
 ),
 
 unioned as (

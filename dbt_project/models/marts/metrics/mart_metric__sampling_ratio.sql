@@ -4,14 +4,17 @@
 -- city-level department, the city-level departments together (region = city code) and the city ->
 -- every object of the city. Departments are not matched to the object types they supervise
 -- (the export does not say), so a narrow department's ratio is low by construction.
+-- The numerator is a count of the draw records (int_metric_records__draws: record_key = the object, so
+-- an object drawn twice counts once in a scope); the denominator is the register, not records.
 {%- set classes = var('credit_classes') %}
 {%- set city = var('city_region_code') %}
+{%- set metric_codes = ['sampling_ratio'] %}
+{%- for c in classes %}{% do metric_codes.append(credit_class_metric_code(c)) %}{% endfor %}
 with
 
-draws as (
+draw_records as (
 
-    select * from {{ ref('int_draw__resolved') }}
-    where dept_code is not null
+    select * from {{ ref('int_metric_records__draws') }}
 
 ),
 
@@ -49,14 +52,7 @@ register_by_area as (
 ),
 
 drawn as (
-
-    {{ metric_scopes('draws', 'sampling_ratio', 'count(distinct uscc)', '0') }}
-    {%- for c in classes %}
-    union all
-    {{ metric_scopes('draws', credit_class_metric_code(c),
-        "count(distinct case when credit_class_at_draw = '" ~ c ~ "' then uscc end)", '0') }}
-    {%- endfor %}
-
+    {{ metric_from_records('draw_records', metric_codes, keys_repeat=true, denominator='0') }}
 ),
 
 with_register as (

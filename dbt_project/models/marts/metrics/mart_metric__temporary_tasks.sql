@@ -1,30 +1,27 @@
--- 临时任务占比: temporary tasks / tasks (by count) and objects drawn by temporary tasks / drawn
--- objects (by scale, one per task x object). Tasks whose lead department does not resolve are left
--- out (listed in mart_data_status__unresolved_department_names).
+-- 临时任务占比: temporary tasks / tasks (by count) and draws of temporary tasks / draws (by scale, one
+-- per task x object). The rules live in the record models int_metric_records__tasks and
+-- int_metric_records__draws; this mart counts their records at every scope and grain
+-- (macro metric_from_records), as fct_metric_records lists them.
 with
 
-tasks as (
+task_records as (
 
-    select * from {{ ref('int_task__resolved') }}
-    where dept_code is not null
+    select * from {{ ref('int_metric_records__tasks') }}
 
 ),
 
-draws as (
+draw_records as (
 
-    select * from {{ ref('int_draw__resolved') }}
-    where dept_code is not null
+    select * from {{ ref('int_metric_records__draws') }}
 
 ),
 
 by_count as (
-    {{ metric_scopes('tasks', 'temporary_task_share_tasks',
-        'count(*) filter (where is_temporary)', 'count(*)') }}
+    {{ metric_from_records('task_records', 'temporary_task_share_tasks') }}
 ),
 
 by_objects as (
-    {{ metric_scopes('draws', 'temporary_task_share_objects',
-        'count(*) filter (where is_temporary)', 'count(*)') }}
+    {{ metric_from_records('draw_records', 'temporary_task_share_objects') }}
 ),
 
 unioned as (
