@@ -138,12 +138,12 @@ def warning_tasks(region_code: str | None = None, dept_code: str | None = None, 
 
 
 def due_in(start: date, end: date, lang: str = "zh") -> pd.DataFrame:
-    """Obligations whose deadline falls between `start` and `end`, counted per department and status
-    (with the department's and county's names)."""
+    """Obligations whose deadline falls between `start` and `end`, counted per department, status and
+    is_late (late or overdue unpublished), with the department's and county's names."""
     sx = "en" if lang == "en" else "zh"
     return query(
         f"""SELECT o.region_code, {_REGION_NAME.format(sx=sx)} AS region_name, o.dept_code,
-                   {_dept_name(lang)} AS dept_name, o.status, count(*) AS obligations
+                   {_dept_name(lang)} AS dept_name, o.status, o.is_late, count(*) AS obligations
             FROM marts.mart_publication__obligations AS o {_DEPT_JOIN}
             WHERE o.deadline_date BETWEEN ? AND ?
             GROUP BY ALL

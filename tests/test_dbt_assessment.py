@@ -75,8 +75,10 @@ def test_ranks_and_circular(built):
     # seed circular_rules 2020: bottom 3 departments, bottom 2 counties/districts
     # N is not a member department (成员单位): never scored, ranked or named
     assert N not in dept and set(dept) == {A, B, C}
-    assert dept[A] == (1, 3, True)
-    # bottom 3 of 3 ranked departments names all three
-    assert {u for u, (_, _, named) in dept.items() if named} == {A, B, C}
+    assert dept[A] == (1, 3, False)
+    # fair ranking: "the bottom 3" of 3 ranked departments (or "the bottom 2" of 3 counties) would name
+    # everyone, so with fewer than min_ranked_units (5) ranked units bottom_n is not applied at all
+    assert {u for u, (_, _, named) in dept.items() if named} == set()
+    assert {s["circular_status"] for (sc, _), s in got.items()} == {"field_too_small"}
     region = {u: s["named_in_circular"] for (sc, u), s in got.items() if sc == "region"}
-    assert region == {"210400": False, "210402": True, "210403": True}
+    assert region == {"210400": False, "210402": False, "210403": False}

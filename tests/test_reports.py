@@ -53,6 +53,7 @@ INSERT INTO marts.fct_metric_values VALUES
  ('on_time_publication', 'region', NULL, '210402', 'month', 2025, '2025-11-01', 0, 0, NULL, 1, 'at_least', NULL),
  ('on_time_publication', 'region', NULL, '210421', 'year', 2025, '2025-01-01', 900, 1000, 0.9, 1, 'at_least', false),
  ('on_time_publication', 'region', NULL, '210402', 'year', 2025, '2025-01-01', 990, 1000, 0.99, 1, 'at_least', false);
+ALTER TABLE marts.fct_metric_values ADD COLUMN attainment DOUBLE;
 CREATE TABLE marts.mart_assessment__scores (scope VARCHAR, unit_code VARCHAR, dept_code VARCHAR, region_code VARCHAR,
   year INT, score DOUBLE, score_raw DOUBLE, applicable_weight DOUBLE, total_weight DOUBLE, applicable_share DOUBLE,
   parts BIGINT, parts_not_applicable HUGEINT, ranking_status VARCHAR, score_rank BIGINT, units_ranked BIGINT,
@@ -114,17 +115,17 @@ CREATE TABLE marts.dim_settings AS SELECT DATE '2026-01-04' AS as_of_date, 'late
   DATE '2019-01-01' AS calendar_first_date, DATE '2026-12-31' AS calendar_last_date;
 CREATE TABLE marts.mart_publication__obligations (obligation_key VARCHAR, event_type VARCHAR, record_id VARCHAR,
   task_id VARCHAR, task_name VARCHAR, dept_code VARCHAR, region_code VARCHAR, dept_name VARCHAR, event_date DATE,
-  deadline_date DATE, published_date DATE, status VARCHAR, working_days_late INT, as_of_date DATE);
+  deadline_date DATE, published_date DATE, status VARCHAR, working_days_late INT, is_late BOOLEAN, as_of_date DATE);
 INSERT INTO marts.mart_publication__obligations VALUES
- ('r|1', 'result', 'R1', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-10-27', '2025-11-10', NULL, 'overdue_unpublished', NULL, '2026-01-04'),
- ('r|2', 'result', 'R2', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-10-29', '2025-11-12', '2025-11-20', 'late', 6, '2026-01-04'),
- ('r|3', 'result', 'R3', 'T2', '任务二', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2025-10-29', '2025-11-12', '2025-11-11', 'on_time', NULL, '2026-01-04');
+ ('r|1', 'result', 'R1', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-10-27', '2025-11-10', NULL, 'overdue_unpublished', NULL, true, '2026-01-04'),
+ ('r|2', 'result', 'R2', 'T1', '任务一', '210421-WJW', '210421', '=抚顺县卫生健康局', '2025-10-29', '2025-11-12', '2025-11-20', 'late', 6, true, '2026-01-04'),
+ ('r|3', 'result', 'R3', 'T2', '任务二', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2025-10-29', '2025-11-12', '2025-11-11', 'on_time', NULL, false, '2026-01-04');
 CREATE TABLE marts.mart_early_warning__obligations AS
   SELECT *, as_of_date AS warning_date, -35 AS working_days_left, 'overdue' AS warning
   FROM marts.mart_publication__obligations WHERE record_id = 'R1';
 INSERT INTO marts.mart_early_warning__obligations VALUES
  ('t|9', 'task', 'T9', 'T9', '+SUM(1,1)', '210400-SCJG', '210400', '抚顺市市场监督管理局', '2025-12-24', '2026-01-07', NULL,
-  'not_yet_due', NULL, '2026-01-04', '2026-01-04', 2, 'due_soon');
+  'not_yet_due', NULL, false, '2026-01-04', '2026-01-04', 2, 'due_soon');
 CREATE TABLE marts.mart_early_warning__tasks (task_id VARCHAR, task_name VARCHAR, dept_code VARCHAR, dept_name VARCHAR,
   region_code VARCHAR, start_date DATE, end_date DATE, as_of_date DATE, working_days_left INT, objects_drawn BIGINT,
   objects_inspected BIGINT, objects_uninspected BIGINT);

@@ -79,18 +79,23 @@ def _year_label(year: int, batch: Batch) -> str:
     return f"{year}年截至{batch.as_of_date or '未知日期'}（年度口径，年度尚未结束）"
 
 
-def _status_table(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Obligations due in a period per key and status (publication_status labels as columns, in the
-    seed's order, for the statuses that can fall due) with their total."""
-    shown = ["on_time", "published_before_event", "late", "overdue_unpublished", "not_yet_due"]
+LATE_COLUMN = "逾期事项（逾期公示或逾期未公示）"
+
+
+def _status_table(counts: pd.DataFrame, keys: list[str], statuses: list[str]) -> pd.DataFrame:
+    """Obligations due in a period per key: one column per status (labelled, in the seed's order), their
+    total, and how many of them are late (the mart's is_late)."""
     names = labels.code_labels("publication_status", LANG)
     p = counts.pivot_table(index=keys, columns="status", values="obligations", aggfunc="sum", fill_value=0)
-    for c in shown:
+    for c in statuses:
         if c not in p.columns:
             p[c] = 0
-    p = p[shown].reset_index()
-    p.insert(len(keys), "本月到期事项", p[shown].sum(axis=1))
-    return p.rename(columns={c: names.get(c, c) for c in shown})
+    p = p[statuses].reset_index()
+    p.insert(len(keys), "本月到期事项", p[statuses].sum(axis=1))
+    late = counts[counts["is_late"]].groupby(keys)["obligations"].sum().rename(LATE_COLUMN).reset_index()
+    p = p.merge(late, on=keys, how="left").fillna({LATE_COLUMN: 0})
+    p[LATE_COLUMN] = p[LATE_COLUMN].astype(int)
+    return p.rename(columns={c: names.get(c, c) for c in statuses})
 
 
 # --------------------------------------------------------------------------------------------- monthly
@@ -153,14 +158,15 @@ def monthly(period: str, charts: bool = True) -> Report:
 
     # Publication obligations falling due in the month, by county and department.
     due = publication.due_in(start, end, LANG)
-    okinds = {c: INT for c in ["本月到期事项", *labels.code_labels("publication_status", LANG).values()]}
+    statuses = [c for c in labels.code_labels("publication_status", LANG) if c in set(due["status"])]
+    okinds = {c: INT for c in ["本月到期事项", LATE_COLUMN, *labels.code_labels("publication_status", LANG).values()]}
     onote = ("公示期限在本月内的公示义务（mart_publication__obligations，按期限日期归月），状态按数据批次"
              f"（截至 {batch.as_of_date or batch.latest_batch_date}）判断。")
     s = Section("本月到期公示_县区", f"五、{plabel}到期公示义务完成情况（按县区）", kinds=okinds, note=onote)
     if due.empty:
         s.missing = f"{plabel}没有到期的公示义务数据（{batch.label()}）。"
     else:
-        p = _status_table(due, ["region_code"])
+        p = _status_table(due, ["region_code"], statuses)
         order = labels.units(LANG).query("scope == 'region'").set_index("unit_code")["sort_order"]
         p = p.assign(_o=p["region_code"].map(order)).sort_values("_o").drop(columns="_o")
         p.insert(0, "县区", [labels.unit_name("region", r, LANG) for r in p["region_code"]])
@@ -172,16 +178,14 @@ def monthly(period: str, charts: bool = True) -> Report:
     if due.empty:
         s.missing = s_all.missing = f"{plabel}没有到期的公示义务数据。"
     else:
-        late, overdue = labels.label("publication_status", "late", LANG), \
-            labels.label("publication_status", "overdue_unpublished", LANG)
         p = _status_table(due.assign(dept_name=due["dept_name"].fillna(due["dept_code"])),
-                          ["region_code", "dept_code", "dept_name"])
+                          ["region_code", "dept_code", "dept_name"], statuses)
         p.insert(0, "县区", [labels.unit_name("region", r, LANG) for r in p["region_code"]])
         p = p.rename(columns={"dept_name": "部门", "dept_code": "部门代码"}).drop(columns="region_code")
-        p = p.sort_values([overdue, late, "部门代码"], ascending=[False, False, True])
+        p = p.sort_values([LATE_COLUMN, "部门代码"], ascending=[False, True])
         p = p[["部门", "县区", "部门代码", *[c for c in p.columns if c not in ("部门", "县区", "部门代码")]]]
         s_all.table = p.reset_index(drop=True)
-        bad = p[(p[overdue] > 0) | (p[late] > 0)].reset_index(drop=True)
+        bad = p[p[LATE_COLUMN] > 0].reset_index(drop=True)
         if bad.empty:
             s.note = "本月到期事项均已按时公示。"
         s.table = bad
