@@ -93,11 +93,12 @@ def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iter
         header = workbook.add_format({"bold": True, "bg_color": "#eef2f7", "bottom": 1, "text_wrap": True,
                                       "valign": "top"})
         formats = {
-            "int": workbook.add_format({"num_format": "#,##0"}),
-            "float": workbook.add_format({"num_format": "#,##0.00"}),
-            "pct": workbook.add_format({"num_format": "0.0%"}),
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-            "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            # the decimals of serving.formatters, as in the reports' workbooks
+            "int": workbook.add_format({"num_format": fmt.XLSX_FORMATS["count"]}),
+            "float": workbook.add_format({"num_format": fmt.XLSX_FORMATS["number"]}),
+            "pct": workbook.add_format({"num_format": fmt.XLSX_FORMATS["percent"]}),
+            "date": workbook.add_format({"num_format": fmt.XLSX_FORMATS["date"]}),
+            "datetime": workbook.add_format({"num_format": fmt.XLSX_FORMATS["datetime"]}),
             "text": None,
         }
         for position, column in enumerate(safe.columns):

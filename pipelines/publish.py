@@ -66,8 +66,12 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> dict:
         if serving.exists():  # keep the publish history
             con.execute("ATTACH ? AS previous (READ_ONLY)", [str(serving.resolve())])
             try:
-                # by name: a log from an older release lacks the newer columns (NULL there)
-                con.execute("INSERT INTO srv.meta.publish_log BY NAME SELECT * FROM previous.meta.publish_log")
+                # by position: a log from an older release has the first columns only (the newer are NULL)
+                width = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_catalog = "
+                                    "'previous' AND table_schema = 'meta' AND table_name = 'publish_log'").fetchone()[0]
+                names = [c.split()[0] for c in PUBLISH_LOG_COLUMNS.split(", ")][:width]
+                con.execute(f"INSERT INTO srv.meta.publish_log ({', '.join(names)}) "
+                            "SELECT * FROM previous.meta.publish_log")
             except duckdb.CatalogException:
                 pass  # an artefact from before the publish log existed
             con.execute("DETACH previous")

@@ -24,7 +24,8 @@ MISSING = "—"
 NOT_APPLICABLE = {"zh": "不适用", "en": "n/a"}
 PERCENT_POINTS = {"zh": "个百分点", "en": " pts"}
 # spreadsheet number formats with the decimals of the formatters below
-XLSX_FORMATS = {"percent": "0.0%", "ratio": "0.00", "score": "0.0", "count": "#,##0", "date": "yyyy-mm-dd"}
+XLSX_FORMATS = {"percent": "0.0%", "ratio": "0.00", "score": "0.0", "count": "#,##0", "number": "#,##0.00",
+                "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
 
 
 def fixed(value: float, places: int) -> str:

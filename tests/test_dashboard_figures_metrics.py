@@ -74,9 +74,9 @@ def test_score_ranking_puts_rank_one_on_top_unranked_last_and_flags_the_circular
     (bar,) = fm.score_ranking_bar(df).data
     assert list(bar.y) == ["清原县", "市本级", "新抚区", "东洲区"]  # plotly draws the first at the bottom
     assert list(bar.x) == [99.0, 60.25, 88.0, 93.0]
-    assert list(bar.text) == ["99.0", "60.2", "88.0", "93.0"]  # serving.formatters.score
+    assert list(bar.text) == ["99.0", "60.3", "88.0", "93.0"]  # serving.formatters.score: 60.25 half up
     assert list(bar.marker.color) == [fm.TARGET_COLOUR, fm.PALETTE[1], fm.PALETTE[0], fm.PALETTE[0]]
-    assert [list(c) for c in bar.customdata] == [["99.0", "不参与排名：适用指标权重不足"], ["60.2", "3 / 3"],
+    assert [list(c) for c in bar.customdata] == [["99.0", "不参与排名：适用指标权重不足"], ["60.3", "3 / 3"],
                                                  ["88.0", "2 / 3"], ["93.0", "1 / 3"]]
 
 

@@ -75,6 +75,15 @@ city_unit as (
 
 ),
 
+-- the city and the regions have no short names: their names are short already
+areas as (
+
+    select * from city_unit
+    union all
+    select * from region_units
+
+),
+
 named as (
 
     select
@@ -88,20 +97,7 @@ named as (
         unit_name_en as unit_short_name_en,
         is_member,
         sort_group
-    from city_unit
-    union all
-    select
-        scope,
-        unit_code,
-        dept_code,
-        region_code,
-        unit_name_zh,
-        unit_name_en,
-        unit_name_zh as unit_short_name_zh,
-        unit_name_en as unit_short_name_en,
-        is_member,
-        sort_group
-    from region_units
+    from areas
     union all
     select
         'department' as scope,
