@@ -103,7 +103,7 @@ trend_grain = "year" if sel.grain == "year" else "month"
 series = on_time_series(trend_grain, sel.year, scope, code)
 series = series.assign(event_label=labels.labelled(series["event_type"], "event_type", LANG))
 frame = fp.on_time_frame(series, LANG)
-st.caption((s("trend_years") if trend_grain == "year" else s("trend_months", year=fmt.year(sel.year))) + s("na_note"))
+st.caption((s("trend_years") if trend_grain == "year" else s("trend_months", year=fmt.year(sel.year))) + (" " if LANG == "en" else "") + s("na_note"))
 chart_with_table(
     fp.on_time_trend(frame, grain=trend_grain, lang=LANG), frame,
     {"event_label": s("col_event"), ("year_text" if trend_grain == "year" else "period"):
