@@ -127,3 +127,12 @@
         denominator if denominator is not none else counted.replace('{flag}', 'in_denominator'),
         grains=grains) }}
 {%- endmacro %}
+
+
+{% macro union_rule_ctes(rules) -%}
+    {#- The record models' last step: one CTE per rule (named by its metric code), stacked. -#}
+    {%- for rule in rules %}
+    select * from {{ rule.metric }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -60,10 +60,7 @@ tasks as (
 {% endfor -%}
 final as (
 
-    {% for rule in rules %}
-    select * from {{ rule.metric }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {{ union_rule_ctes(rules) }}
 
 )
 
