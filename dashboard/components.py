@@ -20,6 +20,14 @@ from dashboard.i18n import t
 from serving import formatters as fmt
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def markdown_literal(value: object) -> str:
+    """`value` as plain text inside Streamlit markdown: every character markdown (or its LaTeX, `$`)
+    could read as syntax is backslash-escaped, so a name from an export such as `[机关](https://…)` shows
+    as written, never as a link, emphasis or formula."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(value))
 
 
 def neutralise_text(value: object) -> object:

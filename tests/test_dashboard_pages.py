@@ -161,6 +161,18 @@ def test_overview_circular_lists_the_shortfalls_as_the_reports_write_them(servin
         "联合抽查占比（按任务） 0.0%（目标≥20.0%，失50.0分）")
 
 
+def test_a_name_from_the_export_is_plain_text_in_the_circular_list(serving):
+    import duckdb
+    hostile = "[抚顺市水务局](https://example.com/x)*加粗*"
+    with duckdb.connect(str(serving)) as con:
+        con.execute("UPDATE marts.dim_unit SET unit_name_zh = ? WHERE scope = 'department' AND unit_code = "
+                    "'210400-SCJG'", [hostile])
+    at = run("overview.py")
+    listed = "\n".join(m.value for m in at.markdown)
+    assert "\\[抚顺市水务局\\]\\(https\\://example\\.com/x\\)\\*加粗\\*" in listed
+    assert "](https" not in listed and hostile not in listed
+
+
 def test_overview_year_filter_changes_figures_and_circular(serving):
     at = run("overview.py")
     at.selectbox(key="filter_year").select(2022)

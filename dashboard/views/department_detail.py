@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import i18n, page_common
-from dashboard.components import table_with_downloads
+from dashboard.components import markdown_literal, table_with_downloads
 from dashboard.drilldown import render_drilldown
 from serving import assessment, labels, publication, units
 from serving import formatters as fmt
@@ -93,7 +93,7 @@ if dept.empty:
     st.stop()
 info = dept.iloc[0]
 period_text = page_common.period_text(sel, LANG)
-st.header(str(info["dept_name"]))
+st.header(markdown_literal(info["dept_name"]))
 
 # --- header: unit and score ------------------------------------------------------------------------
 score = assessment.unit_score(sel.year, "department", sel.dept_code, LANG)

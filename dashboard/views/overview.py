@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures_metrics as fm
-from dashboard.components import chart_with_table, table_with_downloads
+from dashboard.components import chart_with_table, markdown_literal, table_with_downloads
 from dashboard.i18n import current_language, paren, punct, t
 from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
                                    require_published, score_card, unit_label, unit_of, value_table, with_labels)
@@ -162,8 +162,10 @@ else:
     with st.expander(t("weakest_parts"), expanded=True):
         comma = punct("comma", lang)
         st.markdown("\n".join(
-            f"- **{r['unit_name']}**" + paren(f"{r['unit_kind']}{comma}{r['score_text']}{comma}{r['rank_text']}", lang)
-            + f"{punct('colon', lang)}{r['shortfalls_text'] or fmt.MISSING}" for _, r in flagged.iterrows()))
+            f"- **{markdown_literal(r['unit_name'])}**"
+            + markdown_literal(paren(f"{r['unit_kind']}{comma}{r['score_text']}{comma}{r['rank_text']}", lang)
+                               + f"{punct('colon', lang)}{r['shortfalls_text'] or fmt.MISSING}")
+            for _, r in flagged.iterrows()))
 
 # --- 审计线索 ----------------------------------------------------------------------------------------
 drilldown(sel, key="overview_drill")
