@@ -437,8 +437,7 @@ def annual(period: str, charts: bool = True) -> Report:
             "scope": u["scope"], "unit_code": u["unit_code"], "name": u["unit_name"], "kind": u["unit_kind"],
             "region": u["region_name"] if u["scope"] == "department" else "",
             "score": fmt.score(u["score"]), "rank": int(u["score_rank"]), "units_ranked": int(u["units_ranked"]),
-            "rank_text": fmt.rank(u["score_rank"], u["units_ranked"]), "rule": u["circular_rule_text"],
-            "shortfalls": [assessment.shortfall_text(r, LANG) for _, r in own.sort_values("shortfall_rank").iterrows()],
+            "rule": u["circular_rule_text"],
             "shortfalls_text": assessment.shortfalls_text(own, LANG),
         })
     s = Section("拟通报名单", f"八、拟通报名单（{year}年度）", kinds={"得分": NUM, "名次": INT, "参与排名单位数": INT},
