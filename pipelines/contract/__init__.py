@@ -69,6 +69,16 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one export file may hold at most (the `limits:` section; see platform_export.yaml)."""
+    max_rows: int
+    max_cell_chars: int
+    max_xlsx_unpacked_bytes: int
+    max_xlsx_shared_strings_bytes: int
+    duplicate_rows_shown: int
+
+
+@dataclass(frozen=True)
 class Contract:
     version: int
     platform: str
@@ -76,6 +86,7 @@ class Contract:
     file_extensions: tuple[str, ...]
     csv_encodings: tuple[str, ...]
     enums: dict[str, dict[str, tuple[str, ...]]]
+    limits: Limits
     entities: tuple[Entity, ...] = field(default_factory=tuple)
 
     def entity(self, name: str) -> Entity:
@@ -141,6 +152,7 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
         file_extensions=tuple(raw["file_extensions"]),
         csv_encodings=tuple(raw["csv_encodings"]),
         enums=enums,
+        limits=Limits(**{k: int(v) for k, v in raw["limits"].items()}),
         entities=entities,
     )
     _check(contract)

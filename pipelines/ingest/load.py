@@ -25,7 +25,8 @@ from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SE
 from .checks import CELLS, FILES, check_group, header_column, note_column
 from .conflicts import withdraw_conflicts
 from .discover import LandingFile, discover, unsafe_reason
-from .readers import STAGE, FileProblem, read_into_stage
+from .errors import FileProblem
+from .readers import STAGE, read_into_stage
 from .sql import lit, macros, synonym_note
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,6 @@ The stage table has columns c0..cN (VARCHAR) and `_row_number` (the row as a spr
 from __future__ import annotations
 
 import codecs
-import csv
 import re
 import datetime as dt
 import tempfile
@@ -16,16 +15,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipelines.contract import load_contract
+
+from .csv_scan import CsvShape, scan_csv
+from .errors import FileProblem
+
 STAGE = "_stage"
 XLSX_CHUNK_ROWS = 10_000  # rows held as Python objects at a time
-HEADER_PROBE_RECORDS = 20
 SPARE_CSV_COLUMNS = 4
-PROBE_LINE_CHARS = 1 << 20  # Python reads CSV lines in pieces of at most this many characters
 XLSX_MAX_SHEET_BYTES = 1 << 30  # uncompressed worksheet XML; the reader holds a sheet in memory
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be loaded; the message tells a clerk what to do."""
 
 
 HEAD_BYTES = 4096
@@ -139,51 +137,15 @@ def _check_xlsx_container(path: Path) -> None:
                           "请解压后放入其中的导出文件")
 
 
-def _csv_structure_problem(reader, exc: csv.Error) -> FileProblem:
-    detail = (f"有一个单元格超过 {csv.field_size_limit()} 个字符：可能是引号没有成对、文件被截断，或不是平台导出的 CSV"
-              if "field larger" in str(exc) else str(exc))
-    return FileProblem(f"CSV 文件结构错误（第 {reader.line_num} 行附近）：{detail}")
-
-
-def _bounded_lines(fh, limit: int = PROBE_LINE_CHARS):
-    """The lines of a text file, a very long line in pieces: Python never holds more than `limit`."""
-    while line := fh.readline(limit):
-        yield line
-
-
-def _column_count(path: Path) -> int:
-    """Columns of the widest of the first records (a title line may stand above the header)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(_bounded_lines(fh))
-        try:
-            widths = [len(record) for _, record in zip(range(HEADER_PROBE_RECORDS), reader)]
-        except csv.Error as exc:
-            raise _csv_structure_problem(reader, exc) from exc
-    if not widths or max(widths) == 0:
-        raise FileProblem("文件没有任何内容行")
-    return max(widths)
-
-
-def _check_last_record(path: Path, width: int) -> None:
+def _check_last_record(shape: CsvShape) -> None:
     """A CSV cut off mid-row. The platform (like Excel and every CSV writer) ends each row with a
     line break; a file with data rows whose end has none was cut during download or copy, and its
-    last row may look complete yet hold a cut value (2020-07-1 for 2020-07-10). Only then is the
-    file walked through, record by record, to say which row."""
-    with path.open("rb") as fh:
-        fh.seek(-1, 2)
-        if fh.read(1) in b"\r\n":
-            return
-    last, number = None, 0
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(_bounded_lines(fh))
-        try:
-            for last in reader:
-                number += 1
-        except csv.Error as exc:
-            raise _csv_structure_problem(reader, exc) from exc
-    if last is None or number <= 1:  # a lone header line without a line break holds no data to lose
+    last row may look complete yet hold a cut value (2020-07-1 for 2020-07-10)."""
+    number = shape.records + shape.blank_lines  # the last row, as a spreadsheet numbers it
+    if shape.ends_with_line_break or number <= 1:  # a lone header line without a line break holds no data to lose
         return
-    short = f"，且只有 {len(last)} 列、表头有 {width} 列" if len(last) < width else ""
+    short = (f"，且只有 {shape.last_fields} 列、表头有 {shape.header_width} 列"
+             if shape.last_fields < shape.header_width else "")
     raise FileProblem(f"文件不完整：末尾没有换行符，最后一行（第 {number} 行）可能被截断{short}，"
                       f"文件可能没有完整下载或复制：{REDOWNLOAD}")
 
@@ -196,19 +158,24 @@ def _csv_error(exc: Exception) -> str:
         parts.append(f"第 {m.group(1)} 行")
     if m := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text):
         parts.append(f"表头有 {m.group(1)} 列，该行有 {m.group(2)} 列")
-    if m := re.search(r"Original Line: (.*)", text):
+    if (m := re.search(r"Original Line:\s*(.*)", text)) and m.group(1).strip():  # never an empty 原文
         parts.append(f"原文「{m.group(1).strip()[:120]}」")
     return "，".join(parts) or text.strip().splitlines()[0][:300]
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # The scanner is the authority on the file's structure (csv_scan.py): it refuses ambiguous
+    # quoting and line ends and counts the records, which DuckDB must then reproduce exactly.
+    shape = scan_csv(path, load_contract().limits)
+    if shape.records == 0:
+        raise FileProblem("文件没有任何内容行")
     # The dialect is fixed (the platform writes RFC 4180 CSV): no sniffing, which guesses wrong on
-    # ragged files. Short rows are padded; spare columns catch cells beyond the header, which the
-    # validator reports per row (the lenient parser would otherwise drop them silently).
+    # ragged files. Short rows are padded; the stage is as wide as the widest record (DuckDB drops
+    # cells beyond its columns silently), and the validator reports cells beyond the header per row.
     # Not parallel: quoted line breaks.
-    header_width = _column_count(path)
-    width = header_width + SPARE_CSV_COLUMNS
+    width = max(shape.width, shape.header_width + SPARE_CSV_COLUMNS)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    line_size = max(2_000_000, 2 * shape.longest_record_bytes + 1024)  # DuckDB's default is 2 MB
     # Read first, number after: a table's rowid follows insertion (= file) order.
     con.execute("DROP TABLE IF EXISTS _csv_raw")
     try:
@@ -216,14 +183,19 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             f"""CREATE TEMP TABLE _csv_raw AS
             SELECT * FROM read_csv(?, columns = {columns}, auto_detect = false, header = false,
                                    delim = ',', quote = '"', escape = '"', null_padding = true,
-                                   parallel = false, strict_mode = false)""",
+                                   parallel = false, strict_mode = false, max_line_size = {line_size})""",
             [str(path)],
         )
     except duckdb.Error as exc:
         raise FileProblem(f"CSV 文件结构错误，无法逐行读取：{_csv_error(exc)}") from exc
+    read = con.execute("SELECT count(*) FROM _csv_raw").fetchone()[0]
+    if read != shape.records:  # never trust the parser's own count: rows would be lost or made up
+        con.execute("DROP TABLE _csv_raw")
+        raise FileProblem(f"CSV 文件读取结果与逐行检查不一致：逐行检查有 {shape.records} 行记录，读取得到 {read} 行，"
+                          f"文件的引号或换行可能有歧义：请用 Excel 打开核对，另存为 CSV 后再放入，或重新从平台导出")
     con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT rowid + 1 AS _row_number, * FROM _csv_raw")
     con.execute("DROP TABLE _csv_raw")
-    _check_last_record(path, header_width)  # after DuckDB: a file it could not parse is refused already
+    _check_last_record(shape)
 
 
 def _mostly_private_use(text: str) -> re.Match | None:

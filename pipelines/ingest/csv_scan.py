@@ -1,0 +1,192 @@
+"""The structure of a CSV file, checked line by line before DuckDB reads it; the authority on how
+many records the file holds.
+
+DuckDB's lenient reader (strict_mode=false, needed for ragged rows) silently alters or swallows
+rows when quoting or line ends are ambiguous: an unclosed quote swallows every later row into one
+cell, a bare CR eats the next row's first character, `"ab"cd` becomes `abc`, cells beyond the
+declared columns vanish. So a file is accepted only when every record is unambiguous (RFC 4180:
+a quote opens a cell at its start and closes it before a delimiter or line end; lines end in LF or
+CRLF), and afterwards the stage table must hold exactly the records counted here.
+
+Cheap: the file is read in lines (long lines in pieces); a line without a quote, outside a quoted
+cell, only has its commas counted. Only lines with a quote, or inside a quoted cell, are walked
+token by token.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.contract import Limits
+
+from .errors import FileProblem
+
+PIECE_BYTES = 1 << 20  # the most of one line Python holds at a time
+PROBE_RECORDS = 20  # the header is among the first records (title lines may stand above it)
+BOM = b"\xef\xbb\xbf"
+RESAVE = "请用 Excel 打开核对该行，另存为 CSV 后再放入，或重新从平台导出"
+_TOKENS = re.compile(rb'[",]')
+_CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 continuation bytes: not characters of their own
+
+START, UNQUOTED, QUOTED, CLOSED = range(4)  # where the scanner is within a cell
+
+
+@dataclass(frozen=True)
+class CsvShape:
+    records: int  # non-empty records: what DuckDB reads (it skips empty lines)
+    blank_lines: int  # empty lines outside quoted cells (not rows)
+    header_width: int  # cells of the widest of the first PROBE_RECORDS records
+    width: int  # cells of the widest record in the file
+    last_fields: int  # cells of the last record
+    ends_with_line_break: bool
+    longest_record_bytes: int
+
+
+def _pieces(fh):
+    """(piece, line number) of a binary file: lines, a long line in pieces of at most PIECE_BYTES;
+    a CR LF pair is never split between two pieces."""
+    line = 1
+    while piece := fh.readline(PIECE_BYTES):
+        if piece.endswith(b"\r"):
+            piece += fh.read(1)
+        yield piece, line
+        if piece.endswith(b"\n"):
+            line += 1
+
+
+def _chars(data: bytes) -> int:
+    """Characters in a run of UTF-8 bytes."""
+    return len(data) - len(data.translate(None, _CONTINUATION))
+
+
+class _Scanner:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.records = self.blank_lines = self.header_width = self.width = self.last_fields = 0
+        self.state, self.field, self.record_bytes, self.cell_chars = START, 1, 0, 0
+        self.quote_line = self.quote_field = 0  # where the open quoted cell began
+        self.line_fields = 0  # commas + 1 of the current physical line (for the continuation test)
+        self.longest = 0
+
+    # -- outcomes --------------------------------------------------------------------------------
+    def _end_record(self) -> None:
+        if self.record_bytes == 0:
+            self.blank_lines += 1  # DuckDB skips an empty line; it is not a row
+        else:
+            self.records += 1
+            if self.records > self.limits.max_rows:
+                raise FileProblem(f"文件超过 {self.limits.max_rows} 行（每个文件的行数上限）：请按月份拆分导出")
+            if self.records <= PROBE_RECORDS:
+                self.header_width = max(self.header_width, self.field)
+            self.width = max(self.width, self.field)
+            self.last_fields = self.field
+            self.longest = max(self.longest, self.record_bytes)
+        self.state, self.field, self.record_bytes, self.cell_chars = START, 1, 0, 0
+
+    def _refuse(self, line: int, what: str, body: bytes = b"", at: int = 0) -> FileProblem:
+        shown = ""
+        if body:
+            piece = body[max(0, at - 30):at + 30].replace(b"\r", "␍".encode())  # a CR shown, not obeyed
+            excerpt = piece.decode("utf-8", "replace").strip("\ufffd")
+            shown = f"（「{excerpt}」）" if excerpt else ""
+        return FileProblem(f"CSV 文件第 {line} 行{what}{shown}：{RESAVE}")
+
+    def _grow_cell(self, chars: int, line: int) -> None:
+        self.cell_chars += chars
+        if self.cell_chars > self.limits.max_cell_chars:
+            raise self._refuse(line, f"第 {self.field} 列超过 {self.limits.max_cell_chars} 个字符（单元格长度上限），"
+                                     "可能是引号没有成对或文件已损坏")
+
+    # -- one line ----------------------------------------------------------------------------------
+    def line(self, piece: bytes, line: int, continues_line: bool) -> None:
+        ends = piece.endswith(b"\n")
+        body = piece[:-2] if piece.endswith(b"\r\n") else piece[:-1] if ends else piece
+        if b"\r" in body:  # a CR not followed by LF: a line end for some readers, text for others
+            raise self._refuse(line, "有单独的回车符（CR）：行的边界不明确", body, body.index(b"\r"))
+        fresh = self.state == START and self.record_bytes == 0
+        if fresh and ends and b'"' not in body and len(body) <= self.limits.max_cell_chars:
+            self.field += body.count(b",")  # the usual line: no quote, every cell short
+            self.record_bytes += len(body)
+            self._end_record()
+            return
+        if self.state == QUOTED and not continues_line:
+            self._check_continuation(body, line)
+        self._walk(body, line)
+        if ends:
+            if self.state == QUOTED:  # a line break inside a quoted cell is part of the cell
+                self._grow_cell(len(piece) - len(body), line)
+                self.record_bytes += len(piece) - len(body)
+            else:
+                self._end_record()
+
+    def _check_continuation(self, body: bytes, line: int) -> None:
+        """A quoted cell continues on this line. Legitimate for an address with a line break; but
+        a line holding as many commas as a whole record is most likely a record swallowed by a
+        quote that was never closed (and that a later quote happened to close)."""
+        quote = body.find(b'"')
+        commas = body.count(b",", 0, quote if quote >= 0 else len(body))  # the commas still inside the cell
+        if self.header_width >= 2 and commas >= self.header_width - 1:
+            raise FileProblem(
+                f"CSV 文件第 {self.quote_line} 行第 {self.quote_field} 列的引号跨行没有闭合，而第 {line} 行看起来是完整的一行"
+                f"（{commas + 1} 列）：引号可能没有成对，其后的行会被并进一个单元格。{RESAVE}")
+
+    def _walk(self, body: bytes, line: int) -> None:
+        """Tokens (quotes and commas) of a line or piece, and the text between them."""
+        pos = 0
+        for m in _TOKENS.finditer(body):
+            self._text(body, pos, m.start(), line)
+            self._token(body, m.start(), line)
+            pos = m.end()
+        self._text(body, pos, len(body), line)
+
+    def _text(self, body: bytes, start: int, end: int, line: int) -> None:
+        if start == end:
+            return
+        if self.state == CLOSED:
+            raise self._refuse(line, f"第 {self.field} 列的引号闭合后还有其他字符：单元格的内容不明确", body, start)
+        if self.state == START:
+            self.state = UNQUOTED
+        self.record_bytes += end - start
+        self._grow_cell(_chars(body[start:end]), line)
+
+    def _token(self, body: bytes, at: int, line: int) -> None:
+        self.record_bytes += 1
+        if body[at] == ord(","):
+            if self.state == QUOTED:
+                self._grow_cell(1, line)
+            else:
+                self.state, self.field, self.cell_chars = START, self.field + 1, 0
+            return
+        if self.state == START:
+            self.state, self.quote_line, self.quote_field = QUOTED, line, self.field
+        elif self.state == QUOTED:
+            self.state = CLOSED
+        elif self.state == CLOSED:  # "" inside a quoted cell: one quote character
+            self.state = QUOTED
+            self._grow_cell(1, line)
+        else:
+            raise self._refuse(line, f"第 {self.field} 列的引号不在单元格开头：单元格的边界不明确", body, at)
+
+    def finish(self, ended_with_break: bool) -> CsvShape:
+        if self.state == QUOTED:
+            raise FileProblem(f"CSV 文件第 {self.quote_line} 行第 {self.quote_field} 列开始的引号直到文件末尾都没有闭合："
+                              f"其后的行都会被并进这一个单元格。{RESAVE}")
+        if self.state != START or self.record_bytes:
+            self._end_record()  # the last record, without a line break
+        return CsvShape(self.records, self.blank_lines, self.header_width, self.width, self.last_fields,
+                        ended_with_break, self.longest)
+
+
+def scan_csv(path: Path, limits: Limits) -> CsvShape:
+    """The shape of a UTF-8 CSV file; FileProblem (with the line number) when it is ambiguous."""
+    scanner = _Scanner(limits)
+    last = b""
+    previous_line = 0
+    with path.open("rb") as fh:
+        for piece, line in _pieces(fh):
+            if line == 1 and previous_line == 0 and piece.startswith(BOM):
+                piece = piece[len(BOM):]
+            scanner.line(piece, line, continues_line=line == previous_line)
+            previous_line, last = line, piece
+    return scanner.finish(last.endswith(b"\n"))
