@@ -6,6 +6,7 @@ rejects hold), and that a good batch loaded before is left exactly as it was.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import zipfile
@@ -16,6 +17,7 @@ import pytest
 
 from pipelines.contract import Column
 from pipelines.ingest.load import ingest_landing
+from pipelines.ingest.readers import STAGE, _csv_error, read_into_stage
 from pipelines.ingest.reconcile import reconciliation_problems
 from pipelines.ingest.sql import column_sql, macros
 from tests.export_files import csv_bytes, uscc, write_bytes, write_csv, xlsx_bytes
@@ -142,7 +144,25 @@ def _cut_in_last_character(data: bytes) -> bytes:
     return body[:-1]
 
 
+def _lines(*lines: str) -> bytes:
+    """A UTF-8 CSV written line by line, CRLF ends: for files no CSV writer would produce."""
+    return "".join(line + "\r\n" for line in lines).encode()
+
+
+TASK_LINE = ",".join(TASK_HEADER)
+OBJECT_LINE = ",".join(OBJECT_HEADER)
+
+
+def _task_line(task_id: str) -> str:
+    return ",".join(task_row(task_id))
+
+
+def _object_line(code: str, name: str, last: str = "A类") -> str:
+    return ",".join([code, name, "企业", "是", "210402", "存续", last])
+
+
 REDOWNLOAD = "请重新从平台导出"
+RESAVE = "请用 Excel 打开核对该行，另存为 CSV 后再放入，或重新从平台导出"
 ENCODING = "请按 UTF-8 或 GB18030 重新导出"
 NO_HEADER = "未找到表头：前 10 行中没有「抽查任务」的列名（如「任务编号」「任务名称」「发起部门」「任务来源」）"
 
@@ -197,6 +217,34 @@ REFUSED_FILES = [
                  "缺少必需的列：「任务来源」（表头在第 1 行）；文件中这些列名无法识别，可能是被改了名：「来源类型」", id="renamed column"),
     pytest.param("抽查任务_doubled.csv", csv_bytes([TASK_HEADER + ["任务名称"], task_row() + ["又一个名称"]]),
                  "同一列出现多次（含同义列名）：「任务名称」在第 2、13 列。请删除重复的列", id="duplicated column"),
+    # Quoting and line ends that DuckDB's lenient reader would silently alter or swallow (issue 17)
+    pytest.param("检查对象名录_unclosed.csv",
+                 _lines(OBJECT_LINE, _object_line(GOOD_USCC, "某公司", '"抚顺市高湾红河商业有限公司'),
+                        _object_line(OTHER_USCC, "乙公司"), _object_line(uscc("92210402MA0T88888"), "丙公司")),
+                 "CSV 文件第 2 行第 7 列的引号跨行没有闭合，而第 3 行看起来是完整的一行（7 列）："
+                 f"引号可能没有成对，其后的行会被并进一个单元格。{RESAVE}",
+                 id="unclosed quote swallowing the later rows"),
+    pytest.param("检查对象名录_unclosed_end.csv",
+                 _lines(OBJECT_LINE, _object_line(GOOD_USCC, '"某公司')) + "地址\r\n".encode(),
+                 f"CSV 文件第 2 行第 2 列开始的引号直到文件末尾都没有闭合：其后的行都会被并进这一个单元格。{RESAVE}",
+                 id="quote open at the end of the file"),
+    pytest.param("抽查任务_bare_cr.csv",
+                 (TASK_LINE + "\r\n" + _task_line("T-0101") + "\r" + _task_line("210400-QXJ-0102") + "\r\n").encode(),
+                 "CSV 文件第 2 行有单独的回车符（CR）：行的边界不明确（「20/12/31/,2020-07-10␍210400-QXJ-0102,202」）："
+                 + RESAVE, id="a bare CR ending one row of a CRLF file"),
+    pytest.param("抽查任务_after_quote.csv",
+                 _lines(TASK_LINE, _task_line("T-0101").replace("2020年食品经营抽查", '"ab"cd')),
+                 f"CSV 文件第 2 行第 2 列的引号闭合后还有其他字符：单元格的内容不明确（「T-0101,\"ab\"cd,市市场监管局,计划任务,部门联合,」）：{RESAVE}",
+                 id="text after a closing quote"),
+    pytest.param("抽查任务_mid_quote.csv",
+                 _lines(TASK_LINE, _task_line("T-0101").replace("市市场监管局", 'a "b"')),
+                 f"CSV 文件第 2 行第 3 列的引号不在单元格开头：单元格的边界不明确（「-0101,2020年食品经营抽查,a \"b\",计划任务,部门联合,不定向抽查,」）：{RESAVE}",
+                 id="a quote inside an unquoted cell"),
+    pytest.param("抽查任务_long_cell.csv",
+                 _lines(TASK_LINE, *(_task_line(f"T-{i:04d}") for i in range(30)))
+                 + _lines(_task_line("T-9999").replace("2020年食品经营抽查", "长" * 40_000)),
+                 f"CSV 文件第 32 行第 2 列超过 32767 个字符（单元格长度上限），可能是引号没有成对或文件已损坏：{RESAVE}",
+                 id="a cell over the length limit past the header probe"),
     pytest.param("抽查任务_doubled.xlsx", xlsx_bytes([TASK_HEADER + ["牵头部门"], task_row() + ["市局"]]),
                  "同一列出现多次（含同义列名）：「发起部门」在第 3、13 列。请删除重复的列", id="duplicated column via a synonym"),
 ]
@@ -439,3 +487,59 @@ def test_a_rare_name_character_in_gb18030_private_use_still_loads(landing, wareh
     out = ingest(landing, warehouse)["检查对象名录_202007.csv"]
     assert (out.status, out.rows_loaded) == ("loaded", 1)
     assert query(warehouse, "SELECT object_name FROM raw.object") == [("\ue816\ue78d商店",)]
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV structure: what the lenient parser got wrong silently, now kept exactly or refused (issue 17)
+
+MULTI_LINE_NAMES = ["抚顺市新抚区\r\n南阳路 12 号", "第一行\n第二行\n\n第四行", '含"引号",和逗号', "\r\n"]
+
+
+def test_quoted_cells_with_line_breaks_load_byte_for_byte(landing, warehouse, baseline):
+    rows = [TASK_HEADER] + [task_row(f"T-01{i:02d}", 任务名称=name) for i, name in enumerate(MULTI_LINE_NAMES)]
+    data = csv_bytes(rows) + b"\r\n" + csv_bytes([task_row("T-0199")])  # and a blank line: not a row
+    write_bytes(landing / BATCH / "抽查任务_202007.csv", data)
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert (out.status, out.rows_read, out.rows_loaded, out.rows_rejected) == ("loaded", 5, 4, 1)
+    # the stage holds every cell exactly as written
+    con = duckdb.connect()
+    read_into_stage(con, landing / BATCH / "抽查任务_202007.csv")
+    assert con.execute(f"SELECT c1 FROM {STAGE} ORDER BY _row_number").fetchall() == [
+        ("任务名称",), *((n,) for n in MULTI_LINE_NAMES), ("2020年食品经营抽查",)]
+    # a blank cell (the name of only a line break) is refused as blank, and its verbatim row keeps it
+    [(row_json,)] = query(warehouse, "SELECT row_json FROM raw.rejects")
+    assert '"任务名称":"\\r\\n"' in row_json
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+
+
+def test_cells_far_beyond_the_header_are_all_counted_not_dropped(landing, warehouse, baseline):
+    """DuckDB drops cells beyond the columns it was given: the stage is as wide as the widest row."""
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [  # the wide row past the first 20 (the header probe)
+        TASK_HEADER, *(task_row(f"T-01{i:02d}") for i in range(25)), task_row("T-0199") + [f"多{i}" for i in range(20)]])
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert (out.rows_read, out.rows_loaded, out.rows_rejected) == (26, 25, 1)
+    [(reasons, row_json)] = query(warehouse, "SELECT reasons, row_json FROM raw.rejects")
+    assert reasons == "该行有 20 个单元格不在任何表头下（列数多于表头）"
+    assert '"第32列":"多19"' in row_json
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+
+
+def test_a_csv_whose_rows_duckdb_counts_differently_is_refused(landing, warehouse, baseline, monkeypatch):
+    """The safety net behind the scanner: the stage must hold exactly the records counted line by line."""
+    import pipelines.ingest.readers as readers
+
+    real = readers.scan_csv
+    monkeypatch.setattr(readers, "scan_csv", lambda path, limits: dataclasses.replace(
+        real(path, limits), records=real(path, limits).records + 1))
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [TASK_HEADER, task_row("T-0101")])
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert (out.status, out.message) == ("rejected", "CSV 文件读取结果与逐行检查不一致：逐行检查有 3 行记录，读取得到 2 行，"
+                                         "文件的引号或换行可能有歧义：请用 Excel 打开核对，另存为 CSV 后再放入，或重新从平台导出")
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+
+
+def test_a_duckdb_csv_error_never_shows_an_empty_original_line():
+    text = "Invalid Input Error: CSV Error on Line: 25\nOriginal Line: \n\nMaximum line size of 2000000 bytes exceeded."
+    assert _csv_error(Exception(text)) == "第 25 行"
+    long_line = "Invalid Input Error: CSV Error on Line: 25\nOriginal Line: \nxxxxxxxx\n"
+    assert _csv_error(Exception(long_line)) == "第 25 行，原文「xxxxxxxx」"

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from pipelines.contract import Limits
 
 from .errors import FileProblem
 
-PIECE_BYTES = 1 << 20  # the most of one line Python holds at a time
+CHUNK_BYTES = 1 << 20  # read at a time; also the most of one long line Python holds
 PROBE_RECORDS = 20  # the header is among the first records (title lines may stand above it)
 BOM = b"\xef\xbb\xbf"
 RESAVE = "请用 Excel 打开核对该行，另存为 CSV 后再放入，或重新从平台导出"
@@ -41,18 +42,6 @@ class CsvShape:
     last_fields: int  # cells of the last record
     ends_with_line_break: bool
     longest_record_bytes: int
-
-
-def _pieces(fh):
-    """(piece, line number) of a binary file: lines, a long line in pieces of at most PIECE_BYTES;
-    a CR LF pair is never split between two pieces."""
-    line = 1
-    while piece := fh.readline(PIECE_BYTES):
-        if piece.endswith(b"\r"):
-            piece += fh.read(1)
-        yield piece, line
-        if piece.endswith(b"\n"):
-            line += 1
 
 
 def _chars(data: bytes) -> int:
@@ -87,8 +76,9 @@ class _Scanner:
     def _refuse(self, line: int, what: str, body: bytes = b"", at: int = 0) -> FileProblem:
         shown = ""
         if body:
-            piece = body[max(0, at - 30):at + 30].replace(b"\r", "␍".encode())  # a CR shown, not obeyed
-            excerpt = piece.decode("utf-8", "replace").strip("\ufffd")
+            before = body[max(0, at - 80):at].decode("utf-8", "replace")[-20:].lstrip("\ufffd")
+            after = body[at:at + 80].decode("utf-8", "replace")[:20].rstrip("\ufffd")
+            excerpt = (before + after).replace("\r", "␍")  # a CR shown, not obeyed
             shown = f"（「{excerpt}」）" if excerpt else ""
         return FileProblem(f"CSV 文件第 {line} 行{what}{shown}：{RESAVE}")
 
@@ -119,6 +109,33 @@ class _Scanner:
                 self.record_bytes += len(piece) - len(body)
             else:
                 self._end_record()
+
+    def at_record_start(self) -> bool:
+        return self.state == START and self.record_bytes == 0
+
+    def block(self, data: bytes, line: int) -> None:
+        """Whole lines without a quote, at a record start: each line is one record (or blank).
+        Counted with a few C-level passes; a block with anything unusual goes line by line."""
+        lines = data.split(b"\n")[:-1]
+        if (self.records < PROBE_RECORDS or data.count(b"\r") != data.count(b"\r\n")
+                or max(map(len, lines)) > self.limits.max_cell_chars):
+            for i, text in enumerate(lines):
+                self.line(text + b"\n", line + i, continues_line=False)
+            return
+        blank = lines.count(b"") + lines.count(b"\r")
+        if blank:
+            lines = [text for text in lines if text not in (b"", b"\r")]
+        if not lines:
+            self.blank_lines += blank
+            return
+        commas = list(map(bytes.count, lines, repeat(b",")))
+        self.records += len(lines)
+        self.blank_lines += blank
+        if self.records > self.limits.max_rows:
+            raise FileProblem(f"文件超过 {self.limits.max_rows} 行（每个文件的行数上限）：请按月份拆分导出")
+        self.width = max(self.width, max(commas) + 1)
+        self.last_fields = commas[-1] + 1
+        self.longest = max(self.longest, max(map(len, lines)))
 
     def _check_continuation(self, body: bytes, line: int) -> None:
         """A quoted cell continues on this line. Legitimate for an address with a line break; but
@@ -181,12 +198,39 @@ class _Scanner:
 def scan_csv(path: Path, limits: Limits) -> CsvShape:
     """The shape of a UTF-8 CSV file; FileProblem (with the line number) when it is ambiguous."""
     scanner = _Scanner(limits)
-    last = b""
-    previous_line = 0
+    line, continues, rest, last = 1, False, b"", b""
     with path.open("rb") as fh:
-        for piece, line in _pieces(fh):
-            if line == 1 and previous_line == 0 and piece.startswith(BOM):
-                piece = piece[len(BOM):]
-            scanner.line(piece, line, continues_line=line == previous_line)
-            previous_line, last = line, piece
-    return scanner.finish(last.endswith(b"\n"))
+        while chunk := fh.read(CHUNK_BYTES):
+            data = rest + chunk
+            if line == 1 and not continues and data.startswith(BOM):
+                data = data[len(BOM):]
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:  # a line longer than a chunk: scanned in pieces (a CR LF pair kept together)
+                keep = 1 if data.endswith(b"\r") else 0
+                scanner.line(data[:len(data) - keep], line, continues)
+                continues, rest = True, data[len(data) - keep:]
+                continue
+            line = _scan_lines(scanner, data, cut, line, continues)
+            continues, rest, last = False, data[cut:], data[:cut]
+    if rest:
+        scanner.line(rest, line, continues)
+    return scanner.finish(not rest and last.endswith(b"\n"))
+
+
+def _scan_lines(scanner: _Scanner, data: bytes, cut: int, line: int, continues: bool) -> int:
+    """Scan the complete lines data[:cut]: runs of lines without a quote in blocks, the others one
+    by one. Returns the number of the next line."""
+    pos = 0
+    while pos < cut:
+        if scanner.at_record_start() and not continues:
+            quote = data.find(b'"', pos, cut)
+            stop = cut if quote < 0 else data.rfind(b"\n", pos, quote) + 1 or pos
+            if stop > pos:
+                scanner.block(data[pos:stop], line)
+                line += data.count(b"\n", pos, stop)
+                pos = stop
+                continue
+        end = data.index(b"\n", pos) + 1
+        scanner.line(data[pos:end], line, continues)
+        line, pos, continues = line + 1, end, False
+    return line

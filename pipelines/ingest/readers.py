@@ -158,7 +158,7 @@ def _csv_error(exc: Exception) -> str:
         parts.append(f"第 {m.group(1)} 行")
     if m := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text):
         parts.append(f"表头有 {m.group(1)} 列，该行有 {m.group(2)} 列")
-    if (m := re.search(r"Original Line:\s*(.*)", text)) and m.group(1).strip():  # never an empty 原文
+    if (m := re.search(r"Original Line:[ \t]*\n?(.*)", text)) and m.group(1).strip():  # never an empty 原文
         parts.append(f"原文「{m.group(1).strip()[:120]}」")
     return "，".join(parts) or text.strip().splitlines()[0][:300]
 
