@@ -414,8 +414,17 @@ def test_duplicate_keys_in_one_file_reject_every_copy_even_when_written_differen
     out = ingest(landing, warehouse)["抽取名单_202007.csv"]
     assert (out.rows_read, out.rows_loaded, out.rows_rejected) == (3, 1, 2)
     assert query(warehouse, "SELECT _row_number, reasons, reason_kinds FROM raw.rejects ORDER BY 1") == [
-        (r, f"记录键（任务编号=T-0001，统一社会信用代码={GOOD_USCC}）在本文件中重复出现：第 2、3 行", "同一文件内记录重复")
+        (r, f"记录键（任务编号=T-0001，统一社会信用代码={GOOD_USCC}）在本文件中重复出现 2 次：第 2、3 行", "同一文件内记录重复")
         for r in (2, 3)]
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+
+
+def test_a_key_repeated_many_times_names_its_first_rows_and_the_count(landing, warehouse, baseline):
+    write_csv(landing / BATCH / "抽取名单_202007.csv", [DRAW_HEADER, *([draw_row()] * 25), draw_row(统一社会信用代码=OTHER_USCC)])
+    out = ingest(landing, warehouse)["抽取名单_202007.csv"]
+    assert (out.rows_read, out.rows_loaded, out.rows_rejected) == (26, 1, 25)
+    assert query(warehouse, "SELECT DISTINCT reasons FROM raw.rejects") == [
+        (f"记录键（任务编号=T-0001，统一社会信用代码={GOOD_USCC}）在本文件中重复出现 25 次：第 2、3、4、5、6、7、8、9、10、11 行等",)]
     assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
 
 
@@ -543,3 +552,55 @@ def test_a_duckdb_csv_error_never_shows_an_empty_original_line():
     assert _csv_error(Exception(text)) == "第 25 行"
     long_line = "Invalid Input Error: CSV Error on Line: 25\nOriginal Line: \nxxxxxxxx\n"
     assert _csv_error(Exception(long_line)) == "第 25 行，原文「xxxxxxxx」"
+
+
+# ---------------------------------------------------------------------------------------------
+# A failure nobody foresaw (DuckDB out of memory, say) refuses its file, never the whole run
+
+OUT_OF_MEMORY = "Out of Memory Error: failed to allocate data of size 1.0 GiB (2.0 GiB/2.0 GiB used)"
+UNEXPECTED = ("载入时出错（OutOfMemoryException：" + OUT_OF_MEMORY + "），文件未载入：请把此信息告知系统管理员；"
+              "文件内容不变时不会重试，处理后请放入新的批次或删除该文件的载入记录")
+
+
+def test_a_file_that_fails_unexpectedly_while_read_is_refused_and_the_run_goes_on(landing, warehouse, baseline, monkeypatch):
+    import pipelines.ingest.load as load
+
+    real = load.read_into_stage
+
+    def read(con, path):
+        if path.name == "抽查任务_a.csv":
+            raise duckdb.OutOfMemoryException(OUT_OF_MEMORY)
+        return real(con, path)
+
+    monkeypatch.setattr(load, "read_into_stage", read)
+    write_csv(landing / BATCH / "抽查任务_a.csv", [TASK_HEADER, task_row("T-0101")])
+    write_csv(landing / BATCH / "检查结果_b.csv", [RESULT_HEADER, result_row("R-0101")])
+    out = ingest(landing, warehouse)
+    assert {n: (o.status, o.rows_loaded, o.message) for n, o in out.items()} == {
+        "抽查任务_a.csv": ("rejected", 0, UNEXPECTED), "检查结果_b.csv": ("loaded", 1, "")}
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+    assert ingest(landing, warehouse) == {}  # logged with its SHA-256: not tried again and again
+
+
+def test_a_group_that_fails_unexpectedly_loads_its_other_files_one_by_one(landing, warehouse, baseline, monkeypatch):
+    import pipelines.ingest.load as load
+
+    real = load.check_group
+
+    def check(con, entity):
+        if ("抽查任务_bomb.csv",) in con.execute("SELECT file_name FROM _files").fetchall():
+            raise duckdb.OutOfMemoryException(OUT_OF_MEMORY)
+        return real(con, entity)
+
+    monkeypatch.setattr(load, "check_group", check)
+    # two batches: one group of three files
+    write_csv(landing / BATCH / "抽查任务_bomb.csv", [TASK_HEADER, task_row("T-0101")])
+    write_csv(landing / LATER / "抽查任务_ok.csv", [TASK_HEADER, task_row("T-0102"), task_row("T-0103", 开始日期="2020-02-30")])
+    write_csv(landing / "20201001_再导出" / "抽查任务_ok2.csv", [TASK_HEADER, task_row("T-0104")])
+    out = ingest(landing, warehouse)
+    assert {n: (o.status, o.rows_read, o.rows_loaded, o.rows_rejected, o.message) for n, o in out.items()} == {
+        "抽查任务_bomb.csv": ("rejected", 0, 0, 0, UNEXPECTED), "抽查任务_ok.csv": ("loaded", 2, 1, 1, ""),
+        "抽查任务_ok2.csv": ("loaded", 1, 1, 0, "")}
+    assert query(warehouse, "SELECT task_id FROM raw.task WHERE _batch_id <> ? ORDER BY 1", [BASE]) == [("T-0102",), ("T-0104",)]
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+    assert ingest(landing, warehouse) == {}

@@ -10,7 +10,7 @@ Pass 2, only flagged rows: the Chinese messages -> temp table _problems (_file, 
 """
 from __future__ import annotations
 
-from pipelines.contract import Entity
+from pipelines.contract import Entity, load_contract
 from pipelines.contract.warehouse import REJECT_KINDS
 
 from .sql import SELF_KEYED_TYPES, Check, cleaned_sql, column_sql, date_order_checks, lit, plain_sql, present
@@ -50,10 +50,11 @@ def _checks(entity: Entity) -> tuple[list[str], list[str], list[str], list[Check
     # Two rows with one natural key in one file: nobody can say which is right, so neither loads.
     key = entity.natural_key
     shown_key = " || '，' || ".join(f"{lit(entity.column(k).header + '=')} || CAST(c.{k} AS VARCHAR)" for k in key)
+    # The rows of a key come from the _duplicates aggregate (one row per key, see check_group): a
+    # per-row subquery listing every copy is quadratic, and a million copies ran DuckDB out of memory.
     checks.append(Check("duplicate_key", "_key_rows > 1",
-                        f"'记录键（' || {shown_key} || '）在本文件中重复出现：第 ' || "
-                        f"(SELECT array_to_string(list_sort(list(d._row_number)), '、') FROM _checked d "
-                        f"WHERE d._file = c._file AND {' AND '.join(f'd.{k} = c.{k}' for k in key)}) || ' 行'"))
+                        f"'记录键（' || {shown_key} || '）在本文件中重复出现 ' || c._key_rows || ' 次：第 ' || "
+                        f"array_to_string(d.shown, '、') || ' 行' || CASE WHEN c._key_rows > len(d.shown) THEN '等' ELSE '' END"))
     return plain, cleaned, values, checks
 
 
@@ -88,7 +89,9 @@ def check_group(con, entity: Entity) -> None:
         f"""CREATE TEMP TABLE _checked AS
         WITH keyed AS (
             SELECT * EXCLUDE (_filled),
-                   CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY _file, {key_sql}) ELSE 1 END AS _key_rows
+                   CASE WHEN {key_known} THEN count(*) OVER (PARTITION BY _file, {key_sql}) ELSE 1 END AS _key_rows,
+                   -- the key's first row: names the group of copies in _duplicates
+                   CASE WHEN {key_known} THEN min(_row_number) OVER (PARTITION BY _file, {key_sql}) END AS _key_first
             FROM _typed WHERE _filled)
         SELECT *, {flags}, ({' OR '.join(f'_f{i}' for i in range(len(checks)))}) AS _bad FROM keyed""")
     con.execute("DROP TABLE _typed")
@@ -96,6 +99,7 @@ def check_group(con, entity: Entity) -> None:
     con.execute(PROBLEMS_DDL)
     if not con.execute("SELECT coalesce(bool_or(_bad), false) FROM _checked").fetchone()[0]:
         return  # the usual case: nothing to explain, so skip planning the message expressions
+    _duplicates(con)
     messages = ", ".join(
         f"CASE WHEN c._f{i} THEN {{'kind': {lit(REJECT_KINDS[chk.kind])}, 'msg': {chk.message}}} END"
         for i, chk in enumerate(checks))
@@ -103,4 +107,20 @@ def check_group(con, entity: Entity) -> None:
         f"""INSERT INTO _problems
         SELECT c._file, c._row_number, list_filter([{messages}], lambda p: p IS NOT NULL)
         FROM _checked c JOIN {CELLS} s USING (_file, _row_number) JOIN {FILES} f USING (_file)
+        LEFT JOIN _duplicates d ON d._file = c._file AND d._key_first = c._key_first
         WHERE c._bad""")
+    con.execute("DROP TABLE _duplicates")
+
+
+def _duplicates(con) -> None:
+    """_duplicates: per key with copies in a file, the first row numbers (as many as a message shows),
+    set-based: one aggregate, joined to the rows."""
+    shown = load_contract().limits.duplicate_rows_shown
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _duplicates AS
+        SELECT _file, _key_first, list(_row_number ORDER BY _row_number)[1:{shown}] AS shown
+        FROM (SELECT _file, _key_first, _row_number,
+                     row_number() OVER (PARTITION BY _file, _key_first ORDER BY _row_number) AS _copy
+              FROM _checked WHERE _key_rows > 1)
+        WHERE _copy <= {shown}
+        GROUP BY _file, _key_first""")

@@ -46,7 +46,7 @@ class CsvShape:
 
 def _chars(data: bytes) -> int:
     """Characters in a run of UTF-8 bytes."""
-    return len(data) - len(data.translate(None, _CONTINUATION))
+    return len(data.translate(None, _CONTINUATION))
 
 
 class _Scanner:

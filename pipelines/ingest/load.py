@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +23,7 @@ import duckdb
 
 from pipelines.contract import Entity, label_key, load_contract
 from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SEPARATOR, create_raw_schema
+from pipelines.settings import paths
 
 from .checks import CELLS, FILES, check_group, header_column, note_column
 from .conflicts import withdraw_conflicts
@@ -110,6 +113,8 @@ class StagedFile:
     ignored: list[str]
     size: int
     cells_sql: str = ""  # its rows in the group's fixed shape (see _add_to_group)
+    stage_cols: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,6 +135,34 @@ def _record(con, landing_file: LandingFile, entity: Entity | None, sha: str | No
                           status, read, ok, bad, message)
     log.info("batch %s file %s: %s (%s read, %s loaded, %s rejected) %s", outcome.batch_id, outcome.file_name,
              outcome.status, read, ok, bad, message)
+    return outcome
+
+
+def unexpected_problem(exc: BaseException) -> str:
+    """The load-log reason for a failure nobody foresaw: what it was, and who can act on it."""
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return (f"载入时出错（{type(exc).__name__}：{first}），文件未载入：请把此信息告知系统管理员；"
+            "文件内容不变时不会重试，处理后请放入新的批次或删除该文件的载入记录")
+
+
+def _drop_quietly(con, *tables: str) -> None:
+    """Drop temp tables after a failure; a connection in trouble must not hide the first error."""
+    for table in tables:
+        try:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        except duckdb.Error:
+            log.warning("could not drop %s after a failure", table)
+
+
+def _record_refused(con, f: "StagedFile", problem: str, loaded_at: datetime) -> FileOutcome:
+    """Record a staged file as refused whole, in its own transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        outcome = _record(con, f.landing_file, f.entity, f.sha, f.size, f.fmt, "rejected", 0, 0, 0, problem, loaded_at)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return outcome
 
 
@@ -165,13 +198,18 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
             stage_cols = _stage_columns(con, stage)
             header_row, mapping, texts = _find_header(con, entity, stage_cols, stage)
             ignored = [t for t, c in zip(texts, stage_cols) if t and c not in mapping.values()]
-            staged = StagedFile(landing_file, entity, sha, fmt, stage, header_row, texts, ignored, path.stat().st_size)
+            staged = StagedFile(landing_file, entity, sha, fmt, stage, header_row, texts, ignored, path.stat().st_size,
+                                stage_cols=stage_cols, mapping=mapping)
             return staged, stage_cols, mapping
         except FileProblem as exc:
             con.execute(f"DROP TABLE IF EXISTS {stage}")
             problem = str(exc)
             if fmt == "csv-gb18030" and problem.startswith("未找到表头"):
                 problem += "。文件不是 UTF-8，已按 GB18030 解读；若列名显示为乱码，说明编码不对：请按 UTF-8 或 GB18030 重新导出"
+        except Exception as exc:  # e.g. DuckDB out of memory: this file is refused, the run goes on
+            log.exception("batch %s file %s: reading failed", batch_id, file_name)
+            _drop_quietly(con, STAGE, stage)
+            problem = unexpected_problem(exc)
     con.execute("BEGIN TRANSACTION")
     try:
         size = path.lstat().st_size if unsafe is None else None
@@ -319,9 +357,30 @@ class Loader:
 
     def _flush(self, name: str) -> None:
         group = self.groups.pop(name)
-        for outcome in _load_group(self.con, group, self.loaded_at):
-            self.outcomes[(outcome.batch_id, outcome.file_name)] = outcome
         self.staged_bytes -= sum(f.size for f in group.files)
+        for outcome in self._load_or_refuse(group):
+            self.outcomes[(outcome.batch_id, outcome.file_name)] = outcome
+
+    def _load_or_refuse(self, group: Group) -> list[FileOutcome]:
+        """Load a group; when it fails unexpectedly (e.g. DuckDB out of memory), load its files one
+        by one, so that only the file that fails is refused, with the reason, and the run goes on."""
+        try:
+            return _load_group(self.con, group, self.loaded_at)
+        except Exception as exc:
+            log.exception("loading a group of %s files of %s failed", len(group.files), group.entity.name)
+            _drop_quietly(self.con, FILES, "_checked", "_problems", "_row_json", "_typed", "_duplicates")
+            if len(group.files) == 1:
+                [f] = group.files
+                _drop_quietly(self.con, f.stage)
+                return [_record_refused(self.con, f, unexpected_problem(exc), self.loaded_at)]
+        outcomes = []
+        for f in group.files:
+            alone = Group(group.entity)
+            _files_table(self.con, group.entity)
+            _add_to_group(self.con, group.entity, 0, f, f.stage_cols, f.mapping)
+            alone.files.append(f)
+            outcomes += self._load_or_refuse(alone)
+        return outcomes
 
     def finish(self) -> dict[tuple[str, str], FileOutcome]:
         for name in list(self.groups):
@@ -336,10 +395,33 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, loaded_
     return loader.finish()[(landing_file.batch_id, landing_file.file_name)]
 
 
+MEMORY_LIMIT_ENV = "SSSG_INGEST_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "2GB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def memory_limit() -> str:
+    """DuckDB's memory cap for the ingest ($SSSG_INGEST_MEMORY_LIMIT, e.g. 2GB): beyond it DuckDB
+    spills to disk, and a statement that still does not fit fails (its file is then refused)."""
+    value = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    if not _MEMORY_SIZE.fullmatch(value):
+        raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 2GB or 512MB")
+    return value
+
+
+def spill_directory(path: Path) -> Path:
+    """Where DuckDB spills: beside the warehouse file (in the data folder), never the system /tmp."""
+    if str(path) == ":memory:":
+        return paths().data_dir / "duckdb_spill"
+    return path.parent / f"{path.name}.spill"
+
+
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")  # a large file must not paint bars into the run's output
+    con.execute(f"SET memory_limit = {lit(memory_limit())}")
+    con.execute(f"SET temp_directory = {lit(str(spill_directory(path)))}")
     create_raw_schema(con)
     for statement in macros():
         con.execute(statement)
