@@ -567,10 +567,10 @@ def test_a_file_that_fails_unexpectedly_while_read_is_refused_and_the_run_goes_o
 
     real = load.read_into_stage
 
-    def read(con, path):
+    def read(con, path, **kwargs):
         if path.name == "抽查任务_a.csv":
             raise duckdb.OutOfMemoryException(OUT_OF_MEMORY)
-        return real(con, path)
+        return real(con, path, **kwargs)
 
     monkeypatch.setattr(load, "read_into_stage", read)
     write_csv(landing / BATCH / "抽查任务_a.csv", [TASK_HEADER, task_row("T-0101")])

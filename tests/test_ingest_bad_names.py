@@ -46,9 +46,9 @@ def opened(monkeypatch):
     seen: list[Path] = []
     real_read, real_sha = load_module.read_into_stage, load_module.sha256_of
 
-    def read(con, path):
+    def read(con, path, **kwargs):
         seen.append(Path(path))
-        return real_read(con, path)
+        return real_read(con, path, **kwargs)
 
     def sha(path):
         seen.append(Path(path))

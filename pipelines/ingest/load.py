@@ -29,11 +29,10 @@ from .checks import CELLS, FILES, check_group, header_column, note_column
 from .conflicts import withdraw_conflicts
 from .discover import LandingFile, discover, unsafe_reason
 from .errors import FileProblem
-from .readers import STAGE, read_into_stage
+from .readers import HEADER_SEARCH_ROWS, STAGE, header_hits, header_keys, read_into_stage
 from .sql import lit, macros, synonym_note
 
 log = logging.getLogger(__name__)
-HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header in Excel exports
 # Files staged before their groups are checked and loaded: bounds what the staged copies hold.
 GROUP_BYTES = 64 << 20
 
@@ -64,13 +63,13 @@ def _stage_columns(con, table: str = STAGE) -> list[str]:
 
 def _find_header(con, entity: Entity, stage_cols: list[str], stage: str) -> tuple[int, dict[str, str], list[str]]:
     """(header row number, {contract column: stage column}, header text per stage column)."""
-    by_key = {label_key(h): col.name for col in entity.columns for h in col.headers}
+    by_key = header_keys(entity)
     rows = con.execute(
         f"SELECT _row_number, {', '.join(stage_cols)} FROM {stage} ORDER BY _row_number LIMIT {HEADER_SEARCH_ROWS}"
     ).fetchall()
     best = None
     for row in rows:
-        hits = sum(1 for cell in row[1:] if cell and label_key(cell) in by_key)
+        hits = header_hits(by_key, row[1:])
         if hits and (best is None or hits > best[0]):
             best = (hits, row)
     if best is None:
@@ -115,6 +114,7 @@ class StagedFile:
     cells_sql: str = ""  # its rows in the group's fixed shape (see _add_to_group)
     stage_cols: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # from the reader: e.g. the sheets left out
 
 
 @dataclass
@@ -192,14 +192,15 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     fmt = None
     if not problem:
         try:
-            fmt = read_into_stage(con, path)
+            notes: list[str] = []
+            fmt = read_into_stage(con, path, entity=entity, notes=notes)
             con.execute(f"DROP TABLE IF EXISTS {stage}")
             con.execute(f"ALTER TABLE {STAGE} RENAME TO {stage}")
             stage_cols = _stage_columns(con, stage)
             header_row, mapping, texts = _find_header(con, entity, stage_cols, stage)
             ignored = [t for t, c in zip(texts, stage_cols) if t and c not in mapping.values()]
             staged = StagedFile(landing_file, entity, sha, fmt, stage, header_row, texts, ignored, path.stat().st_size,
-                                stage_cols=stage_cols, mapping=mapping)
+                                stage_cols=stage_cols, mapping=mapping, notes=notes)
             return staged, stage_cols, mapping
         except FileProblem as exc:
             con.execute(f"DROP TABLE IF EXISTS {stage}")
@@ -276,7 +277,7 @@ def _load_group(con, group: Group, loaded_at: datetime) -> list[FileOutcome]:
         for i, f in files.items():
             read, bad = counts.get(i, (0, 0))
             notes = (["文件只有表头，没有数据行"] if read == 0 else []) + (
-                ["已忽略数据规范之外的列：" + "、".join(f"「{t}」" for t in f.ignored)] if f.ignored else [])
+                ["已忽略数据规范之外的列：" + "、".join(f"「{t}」" for t in f.ignored)] if f.ignored else []) + f.notes
             outcomes.append(_record(con, f.landing_file, entity, f.sha, f.size, f.fmt, "loaded", read, read - bad, bad,
                                     "；".join(notes), loaded_at))
         con.execute("COMMIT")

@@ -9,21 +9,20 @@ import codecs
 import re
 import datetime as dt
 import tempfile
-import zipfile
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from pipelines.contract import load_contract
+from pipelines.contract import Entity, label_key, load_contract
 
 from .csv_scan import CsvShape, scan_csv
 from .errors import FileProblem
+from .xlsx_scan import WorkbookFacts, check_workbook, formula_problem
 
 STAGE = "_stage"
 XLSX_CHUNK_ROWS = 10_000  # rows held as Python objects at a time
 SPARE_CSV_COLUMNS = 4
-XLSX_MAX_SHEET_BYTES = 1 << 30  # uncompressed worksheet XML; the reader holds a sheet in memory
 
 
 HEAD_BYTES = 4096
@@ -51,8 +50,22 @@ def _content_kind(head: bytes) -> str | None:
     return None
 
 
-def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path) -> str:
-    """Fill the stage table from `path`; returns the format read (csv-utf-8 | csv-gb18030 | xlsx)."""
+def header_keys(entity: Entity) -> dict[str, str]:
+    """label_key(header or synonym) -> contract column name."""
+    return {label_key(h): col.name for col in entity.columns for h in col.headers}
+
+
+def header_hits(keys: dict[str, str], cells) -> int:
+    """How many cells of a row are headers of the entity (see header_keys)."""
+    return sum(1 for cell in cells if isinstance(cell, str) and cell and label_key(cell) in keys)
+
+
+def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity | None = None,
+                    notes: list[str] | None = None) -> str:
+    """Fill the stage table from `path`; returns the format read (csv-utf-8 | csv-gb18030 | xlsx).
+
+    `entity` tells which sheet of a workbook holds the data (the one with its header); what was
+    left out (other sheets) is added to `notes` for the load log."""
     con.execute(f"DROP TABLE IF EXISTS {STAGE}")
     if path.stat().st_size == 0:
         raise FileProblem(f"文件为空（0 字节）：{REDOWNLOAD}")
@@ -63,8 +76,8 @@ def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path) -> str:
         if not head.startswith(b"PK"):
             kind = _content_kind(head) or "其他格式"
             raise FileProblem(f"文件扩展名为 .xlsx，但内容是{kind}而不是 Excel 工作簿：请重新从平台下载")
-        _check_xlsx_container(path)
-        _read_xlsx(con, path)
+        facts = check_workbook(path, load_contract().limits)
+        _read_xlsx(con, path, entity, facts, notes if notes is not None else [])
         return "xlsx"
     if kind := _content_kind(head):
         advice = "请另存为 .xlsx 后再放入" if kind.startswith("Excel") else "请重新从平台下载"
@@ -117,24 +130,6 @@ def _utf8_state(path: Path) -> tuple[str, int]:
             except UnicodeDecodeError:
                 state = "truncated"
     return state, lines + 1
-
-
-def _check_xlsx_container(path: Path) -> None:
-    """An .xlsx is a ZIP holding a workbook: tell a cut download and a plain ZIP apart from a workbook."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            sheet_bytes = max((i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/")), default=0)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise FileProblem("Excel 工作簿已损坏或不完整（文件可能在下载或复制时被截断），无法打开："
-                          "请重新从平台下载") from exc
-    if sheet_bytes > XLSX_MAX_SHEET_BYTES:
-        raise FileProblem(f"Excel 工作表过大（解压后约 {sheet_bytes >> 20} MB，上限 {XLSX_MAX_SHEET_BYTES >> 20} MB）："
-                          "请按月份拆分导出，或改用 CSV 格式导出")
-    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
-        shown = "、".join(f"「{n}」" for n in names[:5]) + ("等" if len(names) > 5 else "")
-        raise FileProblem(f"文件扩展名为 .xlsx，但内容是 ZIP 压缩包（内含 {shown or '无文件'}）而不是 Excel 工作簿："
-                          "请解压后放入其中的导出文件")
 
 
 def _check_last_record(shape: CsvShape) -> None:
@@ -247,20 +242,69 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header (load.py looks as far)
+
+
+def _quoted_names(names: list[str]) -> str:
+    return "".join(f"「{n}」" for n in names)
+
+
+def _has_header(sheet, keys: dict[str, str]) -> bool:
+    """Whether one of the sheet's first rows holds at least two of the entity's headers (one could
+    be a word on a cover sheet)."""
+    need = min(2, len(set(keys.values())))
+    rows = [r for r in sheet.to_python(nrows=HEADER_SEARCH_ROWS * 3) if any(c not in (None, "") for c in r)]
+    return any(header_hits(keys, row) >= need for row in rows[:HEADER_SEARCH_ROWS])
+
+
+def _choose_sheet(book, entity: Entity | None, notes: list[str]):
+    """The one sheet holding the data: among the non-empty sheets, the one with the entity's
+    header. The others are named in `notes`; none, or several (row numbers would no longer
+    identify a row), refuse the file."""
+    keys = header_keys(entity) if entity else {}
+    chosen, with_header, without = None, [], []
+    for i, name in enumerate(book.sheet_names):  # each get_sheet_by_index parses the whole sheet
+        sheet = book.get_sheet_by_index(i)
+        if sheet.height == 0:
+            continue
+        if entity is None or _has_header(sheet, keys):
+            with_header.append(name)
+            if chosen is None:
+                chosen = sheet
+            if entity is None:
+                break
+        else:
+            without.append(name)
+        del sheet
+    if not with_header and not without:
+        raise FileProblem("Excel 工作簿没有任何数据")
+    if not with_header:
+        expected = "」「".join(c.header for c in entity.required[:4])
+        raise FileProblem(f"未找到表头：已查看工作表{_quoted_names(without)}，前 {HEADER_SEARCH_ROWS} 行中都没有"
+                          f"「{entity.title}」的列名（如「{expected}」）")
+    if len(with_header) > 1:
+        raise FileProblem(f"数据分在 {len(with_header)} 个工作表（{_quoted_names(with_header)}）："
+                          "请合并到一个工作表，或每个工作表另存为一个文件")
+    if without:
+        notes.append("已忽略" + "、".join(f"工作表「{n}」" for n in without)
+                     + f"（没有「{entity.title}」的列名）")
+    return chosen
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity | None, facts: WorkbookFacts,
+               notes: list[str]) -> None:
     import python_calamine
 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = None
-        for i in range(len(book.sheet_names)):  # each get_sheet_by_index parses the whole sheet: once
-            if (candidate := book.get_sheet_by_index(i)).height > 0:
-                sheet = candidate
-                break
+        sheet = _choose_sheet(book, entity, notes)
+    except FileProblem:
+        raise
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise FileProblem(f"Excel 工作簿已损坏或不完整，无法打开：{exc}") from exc
-    if sheet is None:
-        raise FileProblem("Excel 工作簿没有任何数据")
+    found = facts.sheets.get(sheet.name)
+    if found and (problem := formula_problem(WorkbookFacts(sheets={sheet.name: found}))):
+        raise FileProblem(problem)
     width = sheet.width
     names = ["_row_number"] + [f"c{i}" for i in range(width)]
     created = False
