@@ -20,7 +20,7 @@ from pipelines.ingest.load import ingest_landing
 from pipelines.ingest.readers import STAGE, _csv_error, read_into_stage
 from pipelines.ingest.reconcile import reconciliation_problems
 from pipelines.ingest.sql import column_sql, macros
-from tests.export_files import csv_bytes, uscc, write_bytes, write_csv, xlsx_bytes
+from tests.export_files import csv_bytes, inline_row, raw_xlsx_bytes, uscc, write_bytes, write_csv, write_raw_xlsx, xlsx_bytes
 from tests.test_ingest import GOOD_USCC, OBJECT_HEADER, TASK_HEADER, task_row
 
 BASE = "20200701_基线导出"
@@ -245,6 +245,24 @@ REFUSED_FILES = [
                  + _lines(_task_line("T-9999").replace("2020年食品经营抽查", "长" * 40_000)),
                  f"CSV 文件第 32 行第 2 列超过 32767 个字符（单元格长度上限），可能是引号没有成对或文件已损坏：{RESAVE}",
                  id="a cell over the length limit past the header probe"),
+    # Workbooks: every sheet loaded, refused or named as ignored; formulas without a value (issue 17)
+    pytest.param("抽查任务_sheets.xlsx",
+                 raw_xlsx_bytes({"Sheet1": [inline_row(TASK_HEADER), inline_row(task_row("T-0101"))],
+                                 "Sheet2": [inline_row(TASK_HEADER), inline_row(task_row("T-0102"))]}),
+                 "数据分在 2 个工作表（「Sheet1」「Sheet2」）：请合并到一个工作表，或每个工作表另存为一个文件",
+                 id="rows continued on a second sheet"),
+    pytest.param("抽查任务_covers.xlsx",
+                 raw_xlsx_bytes({"说明": [inline_row(["本文件由平台导出"]), inline_row(["任务编号：任务的唯一编号"])],
+                                 "空白": [], "<b>备注</b>": [inline_row(["任务编号", "见说明"])]}),
+                 "未找到表头：已查看工作表「说明」「<b>备注</b>」，前 10 行中都没有「抽查任务」的列名（如「任务编号」「任务名称」「发起部门」「任务来源」）",
+                 id="cover sheets only, each named"),
+    pytest.param("抽查任务_formula.xlsx",
+                 raw_xlsx_bytes({"Sheet1": [
+                     inline_row(TASK_HEADER), inline_row(task_row("T-0101")),
+                     inline_row(task_row("T-0102"))[:-len("</row>")] + b'<c r="M3"><f>J3+1</f></c></row>',
+                     b'<row r="4"><c r="A4" t="str"><f>"T-"&amp;"0103"</f></c><c r="B4"><f>B3</f><v>1</v></c></row>']}),
+                 "工作表「Sheet1」有 2 个公式单元格没有计算结果（如 M3）：请在 Excel 中重新计算并保存，或把公式粘贴为数值",
+                 id="formula cells without a computed value"),
     pytest.param("抽查任务_doubled.xlsx", xlsx_bytes([TASK_HEADER + ["牵头部门"], task_row() + ["市局"]]),
                  "同一列出现多次（含同义列名）：「发起部门」在第 3、13 列。请删除重复的列", id="duplicated column via a synonym"),
 ]
@@ -604,3 +622,47 @@ def test_a_group_that_fails_unexpectedly_loads_its_other_files_one_by_one(landin
     assert query(warehouse, "SELECT task_id FROM raw.task WHERE _batch_id <> ? ORDER BY 1", [BASE]) == [("T-0102",), ("T-0104",)]
     assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
     assert ingest(landing, warehouse) == {}
+
+
+def test_a_cover_sheet_is_named_as_ignored_and_the_data_sheet_loads(landing, warehouse, baseline):
+    write_bytes(landing / BATCH / "抽查任务_202007.xlsx", raw_xlsx_bytes({
+        "说明": [inline_row(["本文件由平台导出，字段说明："]), inline_row(["任务编号", "任务的唯一编号"])],
+        "数据": [inline_row(TASK_HEADER), inline_row(task_row("T-0101")), inline_row(task_row("T-0102"))]}))
+    out = ingest(landing, warehouse)["抽查任务_202007.xlsx"]
+    assert (out.status, out.rows_read, out.rows_loaded, out.message) == (
+        "loaded", 2, 2, "已忽略工作表「说明」（没有「抽查任务」的列名）")
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+
+
+def test_a_workbook_whose_shared_strings_unpack_past_the_limit_is_refused(landing, warehouse, baseline):
+    """0.3 MB on disk, 257 MB of shared strings once unpacked: the reader would hold them all."""
+    def strings():
+        block = b"<si><t>" + b"x" * (1 << 20) + b"</t></si>"
+        for _ in range(257):
+            yield block
+
+    name = "抽查任务_bomb.xlsx"
+    write_raw_xlsx(landing / BATCH / name, {"Sheet1": [inline_row(TASK_HEADER), inline_row(task_row("T-0101"))]}, strings())
+    assert (landing / BATCH / name).stat().st_size < 1 << 20
+    out = ingest(landing, warehouse)[name]
+    reason = "Excel 工作簿的共享字符串解压后超过 256 MB（上限），可能是异常文件（压缩炸弹）：请按月份拆分导出，或改用 CSV 格式导出"
+    assert (out.status, out.message) == ("rejected", reason)
+    assert query(warehouse, "SELECT status, message FROM raw.load_log WHERE batch_id = ?", [BATCH]) == [("rejected", reason)]
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+    assert ingest(landing, warehouse) == {}  # logged with its SHA-256: not unpacked again
+
+
+def test_a_workbook_unpacking_past_the_total_limit_is_refused_while_streamed(landing, warehouse, baseline, monkeypatch):
+    """The limit on all parts together, counted while decompressing (here lowered to 1 MB)."""
+    import pipelines.ingest.readers as readers
+    from pipelines.contract import load_contract
+
+    contract = load_contract()
+    small = dataclasses.replace(contract, limits=dataclasses.replace(contract.limits, max_xlsx_unpacked_bytes=1 << 20))
+    monkeypatch.setattr(readers, "load_contract", lambda: small)
+    rows = [inline_row(TASK_HEADER)] + [inline_row(task_row(f"T-{i:05d}")) for i in range(3000)]
+    write_bytes(landing / BATCH / "抽查任务_big.xlsx", raw_xlsx_bytes({"Sheet1": rows}))
+    out = ingest(landing, warehouse)["抽查任务_big.xlsx"]
+    assert out.status == "rejected"
+    assert out.message.startswith("Excel 工作簿解压后超过 1 MB（上限；已解压 ")
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)

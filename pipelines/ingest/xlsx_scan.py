@@ -57,9 +57,14 @@ def check_workbook(path: Path, limits: Limits) -> WorkbookFacts:
                 shown = "、".join(f"「{n}」" for n in names[:5]) + ("等" if len(names) > 5 else "")
                 raise FileProblem(f"文件扩展名为 .xlsx，但内容是 ZIP 压缩包（内含 {shown or '无文件'}）而不是 Excel 工作簿："
                                   "请解压后放入其中的导出文件")
+            # cheap first tests on the declared sizes; the stream below is the real one (zipfile
+            # never yields more than a part declares, and refuses a part whose CRC then fails)
             declared = sum(i.file_size for i in infos)
-            if declared > limits.max_xlsx_unpacked_bytes:  # cheap first test; the stream below is the real one
+            if declared > limits.max_xlsx_unpacked_bytes:
                 raise _too_big(declared, limits)
+            for info in infos:
+                if _is_shared_strings(info) and info.file_size > limits.max_xlsx_shared_strings_bytes:
+                    raise _too_many_strings(limits)
             facts = WorkbookFacts(sheet_names=_sheet_parts(zf))
             total = 0
             for info in infos:
@@ -75,9 +80,18 @@ def _too_big(size: int, limits: Limits) -> FileProblem:
                        f"可能是异常文件（压缩炸弹）：{SPLIT}")
 
 
+def _too_many_strings(limits: Limits) -> FileProblem:
+    return FileProblem(f"Excel 工作簿的共享字符串解压后超过 {_mb(limits.max_xlsx_shared_strings_bytes)}（上限），"
+                       f"可能是异常文件（压缩炸弹）：{SPLIT}")
+
+
+def _is_shared_strings(info: zipfile.ZipInfo) -> bool:
+    return info.filename.lower().endswith("sharedstrings.xml")
+
+
 def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits: Limits, facts: WorkbookFacts) -> int:
     """Decompress one part in pieces, counting; returns the running total of unpacked bytes."""
-    shared = info.filename.lower().endswith("sharedstrings.xml")
+    shared = _is_shared_strings(info)
     sheet = facts.sheet_names.get(info.filename)
     found = facts.sheets.setdefault(sheet, SheetFacts()) if sheet is not None else None
     part, tail = 0, b""
@@ -87,8 +101,7 @@ def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limits:
             if total + part > limits.max_xlsx_unpacked_bytes:
                 raise _too_big(total + part, limits)
             if shared and part > limits.max_xlsx_shared_strings_bytes:
-                raise FileProblem(f"Excel 工作簿的共享字符串解压后超过 {_mb(limits.max_xlsx_shared_strings_bytes)}（上限），"
-                                  f"可能是异常文件（压缩炸弹）：{SPLIT}")
+                raise _too_many_strings(limits)
             if found is not None:
                 tail = _scan_sheet_xml(tail + chunk, found, sheet, limits)
     if found is not None and tail:
