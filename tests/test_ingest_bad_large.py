@@ -12,9 +12,12 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.ingest.reconcile import reconciliation_problems
-from tests.test_ingest import TASK_HEADER, task_row
+from tests.export_files import inline_row, write_raw_xlsx, xml_text
+from tests.test_ingest import GOOD_USCC, TASK_HEADER, task_row
+from tests.test_ingest_bad_input import DRAW_HEADER, draw_row
 
 SIZE = 50 * 2**20
 BATCH = "20200803_大文件"
@@ -97,3 +100,84 @@ def test_50_mb_files_load_or_are_refused_in_bounded_python_memory(tmp_path):
         assert reconciliation_problems(con) == []
         assert con.execute("SELECT count(*) FROM raw.rejects").fetchone() == (2 * bad,)
         assert con.execute("SELECT count(*) FROM raw.task").fetchone() == (2 * (rows - bad),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bombs (issue 17): the largest sheet Excel allows, every row the same record, and a workbook whose
+# shared strings unpack to 257 MB; loaded (or refused) under a memory cap, in a child process.
+
+MEMORY_LIMIT = "512MB"  # SSSG_INGEST_MEMORY_LIMIT: DuckDB's share
+DATA_LIMIT = 3 << 30  # prlimit --data: a backstop for the whole process (private mappings exceed RSS)
+PEAK_RSS_MB = 1024
+EXCEL_ROWS = 1_048_576
+
+BOMB_CHILD = r"""
+import json, resource, sys
+from pathlib import Path
+from pipelines.ingest.load import ingest_landing
+outcomes = ingest_landing(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"outcomes": {o.file_name: [o.status, o.rows_read, o.rows_loaded, o.rows_rejected, o.message]
+                               for o in outcomes},
+                  "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}, ensure_ascii=False))
+"""
+
+
+def write_identical_rows_xlsx(path: Path) -> None:
+    """A draw list filling a sheet: the header and 1,048,575 copies of one record (0.3 MB on disk)."""
+    strings = DRAW_HEADER + draw_row()
+    shared = [b"<si><t>" + xml_text(s) + b"</t></si>" for s in strings]
+
+    def row(first: int) -> bytes:
+        return b"<row>" + b"".join(b'<c t="s"><v>%d</v></c>' % (first + i) for i in range(4)) + b"</row>"
+
+    def rows():
+        yield row(0)
+        copies = EXCEL_ROWS - 1
+        for _ in range(copies // 1000):
+            yield row(4) * 1000
+        yield row(4) * (copies % 1000)
+
+    write_raw_xlsx(path, {"Sheet1": rows()}, shared)
+
+
+def write_shared_strings_bomb(path: Path) -> None:
+    def strings():
+        block = b"<si><t>" + b"x" * (1 << 20) + b"</t></si>"
+        for _ in range(257):
+            yield block
+
+    write_raw_xlsx(path, {"Sheet1": [inline_row(DRAW_HEADER), inline_row(draw_row())]}, strings())
+
+
+def run_capped(landing: Path, warehouse: Path) -> dict:
+    """The ingest in a child process under prlimit --data (an address-space limit, --as, does not
+    work: DuckDB and its allocator reserve far more virtual memory than they use)."""
+    done = subprocess.run(["prlimit", f"--data={DATA_LIMIT}", sys.executable, "-c", BOMB_CHILD, str(landing), str(warehouse)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "SSSG_INGEST_MEMORY_LIMIT": MEMORY_LIMIT,
+                               "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_a_sheet_of_one_record_repeated_and_a_shared_strings_bomb_stay_under_the_memory_cap(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    write_identical_rows_xlsx(landing / BATCH / "抽取名单_满表.xlsx")
+    write_shared_strings_bomb(landing / BATCH / "抽取名单_炸弹.xlsx")
+    report = run_capped(landing, warehouse)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    copies = EXCEL_ROWS - 1
+    assert report["outcomes"] == {
+        "抽取名单_满表.xlsx": ["loaded", copies, 0, copies, ""],
+        "抽取名单_炸弹.xlsx": ["rejected", 0, 0, 0, "Excel 工作簿的共享字符串解压后超过 256 MB（上限），可能是异常文件（压缩炸弹）："
+                                                 "请按月份拆分导出，或改用 CSV 格式导出"]}
+    assert report["rss_peak_mb"] < PEAK_RSS_MB
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert reconciliation_problems(con) == []
+        assert con.execute("SELECT DISTINCT reasons FROM raw.rejects").fetchall() == [(
+            f"记录键（任务编号=T-0001，统一社会信用代码={GOOD_USCC}）在本文件中重复出现 {copies} 次："
+            "第 2、3、4、5、6、7、8、9、10、11 行等",)]
+    # both are logged: the next run skips them as unchanged instead of failing the same way again
+    assert run_capped(landing, warehouse)["outcomes"] == {
+        name: ["unchanged", 0, 0, 0, ""] for name in ("抽取名单_满表.xlsx", "抽取名单_炸弹.xlsx")}

@@ -20,6 +20,29 @@ TYPE_WORDS = {
 }
 
 
+LIMIT_WORDS = {
+    "max_rows": "records of a CSV file, rows of an XLSX sheet",
+    "max_cell_chars": "characters in one CSV cell (Excel's own cell limit)",
+    "max_xlsx_unpacked_bytes": "bytes of an XLSX once unpacked, all parts together (counted while decompressing)",
+    "max_xlsx_shared_strings_bytes": "bytes of an XLSX's shared-strings part once unpacked (the reader holds it whole)",
+    "duplicate_rows_shown": "row numbers a duplicate-key message lists before 等 (the count is always given)",
+}
+
+
+# What the readers refuse besides the limits (pipelines/ingest/csv_scan.py, xlsx_scan.py, readers.py).
+STRUCTURE_REASONS = (
+    "CSV whose quoting or line ends are ambiguous (RFC 4180 is the rule): a bare CR; a quote inside an unquoted "
+    "cell; text after a closing quote (`\"ab\"cd`); a quote still open at the end of the file; a quoted cell "
+    "running over a line that looks like a whole record (an unclosed quote). The message names the line.",
+    "CSV whose rows, as read, do not number exactly the records counted line by line (never only the parser's count).",
+    "XLSX whose data is on several sheets (row numbers must identify a row), or whose sheets all lack the "
+    "entity's header (every sheet looked at is named). Other non-empty sheets are listed as ignored in the load log.",
+    "XLSX whose chosen sheet has formula cells without a computed value (the first cell is named).",
+    "A file whose loading failed unexpectedly (e.g. DuckDB out of memory under `SSSG_INGEST_MEMORY_LIMIT`): "
+    "the reason names the error; the run goes on with the other files.",
+)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -47,6 +70,12 @@ def render_generated() -> str:
     for name, labels in contract.enums.items():
         for label, variants in labels.items():
             out.append(f"| `{name}` | {label} | {_cell('、'.join(variants))} |")
+    out += ["", "### Limits of one file", "",
+            "A file over a limit is refused whole with the limit named, logged in `raw.load_log` and not retried "
+            "(the same content is skipped as unchanged). Checked while the file is streamed, before it is held.", "",
+            "| limit | value | what it bounds |", "|---|---|---|"]
+    out += [f"| `{name}` | {value:,} | {LIMIT_WORDS[name]} |" for name, value in vars(contract.limits).items()]
+    out += ["", "Also refused whole, each with the line, cell or sheet to look at:", ""] + [f"- {r}" for r in STRUCTURE_REASONS]
     out += ["", "### Reasons a row is rejected", "", "| kind | label |", "|---|---|"]
     out += [f"| `{k}` | {v} |" for k, v in REJECT_KINDS.items()]
     out += ["", END]
