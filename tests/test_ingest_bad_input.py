@@ -217,6 +217,16 @@ def test_a_broken_file_is_refused_whole_with_its_reason_and_disturbs_nothing(lan
     assert ingest(landing, warehouse) == {}
 
 
+def test_an_invisible_character_in_a_header_is_named(landing, warehouse):
+    """Issue 17: a BOM inside a header cell made a header that looks right unknown, without saying why."""
+    header = [TASK_HEADER[0], "\ufeff" + TASK_HEADER[1], *TASK_HEADER[2:]]  # not the file's own BOM
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [header, task_row("T-0101")])
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert out.status == "rejected"
+    assert out.message.endswith("文件中这些列名无法识别，可能是被改了名：「\\ufeff任务名称」（含不可见字符 U+FEFF，"
+                                "请在表格中删除后重新输入该列名）")
+
+
 def test_header_only_files_load_nothing_and_say_so(landing, warehouse, baseline):
     write_bytes(landing / BATCH / "抽查任务_a.csv", csv_bytes([TASK_HEADER]))
     write_bytes(landing / BATCH / "抽查任务_b.xlsx", xlsx_bytes([TASK_HEADER], title_rows=1))

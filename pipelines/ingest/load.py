@@ -24,7 +24,7 @@ from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SE
 
 from .checks import CELLS, FILES, check_group, header_column, note_column
 from .conflicts import withdraw_conflicts
-from .discover import LandingFile, discover, unsafe_reason
+from .discover import LandingFile, discover, display_name, unsafe_reason
 from .readers import STAGE, FileProblem, read_into_stage
 from .sql import lit, macros, synonym_note
 
@@ -89,11 +89,19 @@ def _find_header(con, entity: Entity, stage_cols: list[str], stage: str) -> tupl
     if missing:
         detail = "、".join(f"「{c.header}」" + (f"（或{'/'.join(c.synonyms)}）" if c.synonyms else "") for c in missing)
         unknown = [t for t in texts if t and label_key(t) not in by_key]
-        hint = ("；文件中这些列名无法识别，可能是被改了名：" + "、".join(f"「{t[:30]}」" for t in unknown[:8])) if unknown else ""
+        hint = ("；文件中这些列名无法识别，可能是被改了名：" + "、".join(_shown_header(t) for t in unknown[:8])) if unknown else ""
         raise FileProblem(f"缺少必需的列：{detail}（表头在第 {header_row[0]} 行）{hint}")
     return header_row[0], mapping, texts
 
 
+
+
+def _shown_header(text: str) -> str:
+    """A header as a clerk can tell it apart: invisible characters (a BOM or zero-width space pasted
+    into the cell) written out and named, since the header otherwise looks exactly like the right one."""
+    shown = display_name(text[:30])
+    odd = sorted({f"U+{ord(ch):04X}" for ch in text[:30] if display_name(ch) != ch})
+    return f"「{shown}」" + (f"（含不可见字符 {'、'.join(odd)}，请在表格中删除后重新输入该列名）" if odd else "")
 
 
 @dataclass
