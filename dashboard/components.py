@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from serving import formatters as fmt
+from serving.chart_text import plain_figure
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
@@ -312,6 +313,6 @@ def chart_with_table(
         return
     tab_chart, tab_table = st.tabs([t("chart"), t("table")])
     with tab_chart:
-        st.plotly_chart(fig, width="stretch", key=f"chart_{key}")
+        st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}")
     with tab_table:
         table_with_downloads(df, labels, file_name=file_name, key=key, percent=percent)

@@ -176,7 +176,7 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
             text=[fmt.rate(r, unit, lang) for r in part["rate"]], textposition="auto",
             textangle=0,
             customdata=_customdata(part, lang, unit),
-            hovertemplate="<b>%{x}</b> · " + label + "<br>%{customdata[0]}<br>" + _fraction_hover(lang)
+            hovertemplate="<b>%{x}</b> · %{fullData.name}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
                           + "<extra></extra>",
         ))
     if show_target and len(labels) == 1 and "target" in df.columns and df["target"].notna().any():
@@ -210,7 +210,7 @@ def trend_lines(df: pd.DataFrame, *, series: str = "unit_name", title: str = "",
         fig.add_trace(go.Scatter(
             x=part[x].tolist(), y=part["rate"].astype(float).tolist(), mode="lines+markers", name=str(name),
             line={"color": PALETTE[index % len(PALETTE)]}, customdata=_customdata(part, lang, unit),
-            hovertemplate="<b>" + str(name) + "</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
+            hovertemplate="<b>%{fullData.name}</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
                           + "<extra></extra>",
         ))
     if log_y:
@@ -234,7 +234,7 @@ def score_trend(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) 
             x=part["year"].astype(int).tolist(), y=part["score"].astype(float).tolist(), mode="lines+markers",
             name=str(name), line={"color": PALETTE[index % len(PALETTE)]},
             customdata=[[fmt.score(s), r] for s, r in zip(part["score"], ranks)],
-            hovertemplate="<b>" + str(name) + "</b> · %{x}<br>" + t("score", lang) + "：%{customdata[0]}<br>"
+            hovertemplate="<b>%{fullData.name}</b> · %{x}<br>" + t("score", lang) + "：%{customdata[0]}<br>"
                           + t("rank", lang) + "：%{customdata[1]}<extra></extra>",
         ))
     fig.update_xaxes(dtick=1)

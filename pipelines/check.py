@@ -90,8 +90,13 @@ def check_freshness(serving: Path, today: date, max_age_days: int) -> list[Resul
     if newest is None:
         return [Result("新鲜度 freshness", FAIL, "还没有载入任何导出批次")]
     age = (today - newest).days
-    out = [Result("新鲜度 freshness", WARN if age > max_age_days else OK,
-                  f"最新导出批次 {newest}（{age} 天前；按月导出，超过 {max_age_days} 天即提示）")]
+    if age < 0:  # the ingest refuses such batches; one loaded before that rule moved the as-of date
+        out = [Result("新鲜度 freshness", FAIL,
+                      f"最新导出批次 {newest} 晚于今天 {today}：导出日期不可能在未来，该批次的数据会覆盖之后的更正，"
+                      "请核对批次文件夹名（见 docs/operations.md）")]
+    else:
+        out = [Result("新鲜度 freshness", WARN if age > max_age_days else OK,
+                      f"最新导出批次 {newest}（{age} 天前；按月导出，超过 {max_age_days} 天即提示）")]
     for title, latest, records in rows:
         lag = (newest - latest).days if latest else None
         stale = title in MONTHLY_FLOW and (lag is None or lag > max_age_days)

@@ -6,6 +6,7 @@ from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, Sk
 
 from pipelines.ingest.discover import discover
 from pipelines.jobs import refresh_warehouse_job
+from pipelines.run_lock import dagster_run_state, holder, running_holder
 from pipelines.settings import paths
 
 
@@ -24,5 +25,8 @@ def landing_folder_sensor(context: SensorEvaluationContext):
     fingerprint = landing_fingerprint(paths().landing)
     if fingerprint == context.cursor:
         return SkipReason("落地文件夹没有变化")
+    if holder(paths().warehouse) and (busy := running_holder(paths().warehouse, dagster_run_state(context.instance))):
+        # the cursor stays: the change is picked up once that run has ended
+        return SkipReason(f"刷新运行 {busy.get('run_id')} 仍在进行，等它结束后再处理新的导出文件")
     context.update_cursor(fingerprint)
     return RunRequest(run_key=fingerprint)

@@ -84,3 +84,9 @@ def test_a_running_pipeline_is_reported_not_fatal_and_the_exit_status_follows_fa
     run_status.record("r-fail", "publish", "failed", "发布失败", serving=copy.serving)
     bad = subprocess.run([sys.executable, "-m", "pipelines.check"], env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and "UNHEALTHY" in bad.stdout
+
+
+def test_a_newest_batch_after_today_is_a_failure_not_a_negative_age(copy):
+    """Issue 17: a future-dated batch loaded before the ingest refused them read as "-26691 天前", healthy."""
+    freshness = by_name(run_checks(copy, today=date(2021, 12, 1)))["新鲜度 freshness"]
+    assert freshness.status == FAIL and "晚于今天 2021-12-01" in freshness.detail and "天前" not in freshness.detail

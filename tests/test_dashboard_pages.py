@@ -345,3 +345,26 @@ def test_english_labels(serving):
     assert not sampling.exception
     classes = frame_with(sampling, "Credit class", "Value")
     assert classes["Credit class"].tolist() == [label("credit_class", c, "en") for c in ("A类", "B类", "C类", "D类")]
+
+
+HOSTILE_LINK = '<a href="https://example.com/x">点我</a>'
+
+
+def _chart_specs(at: AppTest) -> list[str]:
+    """Each chart's figure as text, with JSON's own escapes (\\u003c for <) undone."""
+    import json
+    return [json.dumps(json.loads(el.proto.spec), ensure_ascii=False) for el in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", ["overview.py", "county_progress.py", "joint_temporary.py", "sampling_credit.py"])
+def test_a_name_with_markup_is_plain_text_in_every_chart(serving, page):
+    """Issue 17: an HTML <a> short name became a clickable link in a chart on 总览. Every unit name,
+    short name included, carries a link; no chart may hold it as markup, and some chart shows it escaped."""
+    import duckdb
+    with duckdb.connect(str(serving)) as con:
+        con.execute("UPDATE marts.dim_unit SET unit_name_zh = unit_name_zh || ?, unit_short_name_zh = "
+                    "unit_short_name_zh || ?", [HOSTILE_LINK, HOSTILE_LINK])
+    specs = _chart_specs(run(page))
+    assert specs, f"{page} draws charts"
+    assert not [s for s in specs if "<a href" in s or "<a " in s], "a name from the export became markup"
+    assert any("&lt;a href=" in s for s in specs), "the names are in the charts, escaped"

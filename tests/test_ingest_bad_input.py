@@ -23,7 +23,7 @@ from pipelines.ingest.sql import column_sql, macros
 from tests.export_files import csv_bytes, inline_row, raw_xlsx_bytes, uscc, write_bytes, write_csv, write_raw_xlsx, xlsx_bytes
 from tests.test_ingest import GOOD_USCC, OBJECT_HEADER, TASK_HEADER, task_row
 
-BASE = "20200701_基线导出"
+BASE = "20200731_基线导出"
 BATCH = "20200803_月度导出"
 LATER = "20200901_更正导出"
 OTHER_USCC = uscc("92210402MA0T99999")
@@ -283,6 +283,16 @@ def test_a_broken_file_is_refused_whole_with_its_reason_and_disturbs_nothing(lan
     assert ingest(landing, warehouse) == {}
 
 
+def test_an_invisible_character_in_a_header_is_named(landing, warehouse):
+    """Issue 17: a BOM inside a header cell made a header that looks right unknown, without saying why."""
+    header = [TASK_HEADER[0], "\ufeff" + TASK_HEADER[1], *TASK_HEADER[2:]]  # not the file's own BOM
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [header, task_row("T-0101")])
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert out.status == "rejected"
+    assert out.message.endswith("文件中这些列名无法识别，可能是被改了名：「\\ufeff任务名称」（含不可见字符 U+FEFF，"
+                                "请在表格中删除后重新输入该列名）")
+
+
 def test_header_only_files_load_nothing_and_say_so(landing, warehouse, baseline):
     write_bytes(landing / BATCH / "抽查任务_a.csv", csv_bytes([TASK_HEADER]))
     write_bytes(landing / BATCH / "抽查任务_b.xlsx", xlsx_bytes([TASK_HEADER], title_rows=1))
@@ -362,6 +372,31 @@ ROW_CASES = [
     pytest.param("违法失信名单", BLACKLIST_HEADER, blacklist_row(), blacklist_row(列入日期="2020-03-02", 移出日期="2020-03-01"),
                  "日期先后矛盾", "「移出日期」（2020-03-01）早于「列入日期」（2020-03-02）：不能在列入之前就移出名单，请核对这两个日期",
                  id="blacklist removal before listing"),
+    # issue 17: dates where they cannot be (after the export date; before the policy's window)
+    pytest.param("检查结果", RESULT_HEADER, result_row("R-0101"), result_row("R-0102", 结果形成日期="2099-12-31"),
+                 "日期晚于导出日期",
+                 "「结果形成日期」的值（2099-12-31）晚于本批次的导出日期（2020-08-03）：导出时还没有到来的日期不可能是真实记录，请核对",
+                 id="result formed after the export date"),
+    pytest.param("检查结果", RESULT_HEADER, result_row("R-0101"), result_row("R-0102", 结果公示日期="2020-08-04"),
+                 "日期晚于导出日期",
+                 "「结果公示日期」的值（2020-08-04）晚于本批次的导出日期（2020-08-03）：导出时还没有到来的日期不可能是真实记录，请核对",
+                 id="published the day after the export"),
+    pytest.param("检查结果", RESULT_HEADER, result_row("R-0101"),
+                 result_row("R-0102", 检查日期="1900-01-01", 结果形成日期="1900-01-02", 结果公示日期="", 告知书送达日期=""),
+                 "日期早于监管起始日",
+                 "「检查日期」的值（1900-01-01）早于 2019-01-01：双随机、一公开监管数据和工作日历都从这一天开始，无法计算时限，请核对；"
+                 "「结果形成日期」的值（1900-01-02）早于 2019-01-01：双随机、一公开监管数据和工作日历都从这一天开始，无法计算时限，请核对",
+                 id="inspected in 1900"),
+    pytest.param("抽查任务", TASK_HEADER, task_row("T-0101"), task_row("T-0102", 开始日期="1900-01-01"),
+                 "日期早于监管起始日",
+                 "「开始日期」的值（1900-01-01）早于 2019-01-01：双随机、一公开监管数据和工作日历都从这一天开始，无法计算时限，请核对",
+                 id="task planned to start in 1900"),
+    pytest.param("抽查计划", PLAN_HEADER, plan_row(), plan_row(计划编号="抚市监〔2020〕2号", 计划年度="-2024"),
+                 "日期早于监管起始日", "「计划年度」的值（-2024）早于 2019 年：双随机、一公开监管数据从这一年开始，请核对",
+                 id="plan year -2024"),
+    pytest.param("抽查计划", PLAN_HEADER, plan_row(), plan_row(计划编号="抚市监〔2020〕2号", 计划年度="2099"),
+                 "日期晚于导出日期", "「计划年度」的值（2099）晚于本批次导出年份的下一年（2021）：请核对",
+                 id="plan year 2099"),
 ]
 
 
@@ -401,6 +436,17 @@ def test_publication_before_the_event_is_not_refused(landing, warehouse):
     write_csv(landing / BATCH / "抽查任务_202007.csv", [TASK_HEADER, task_row("T-0101", 公示日期="2020-06-01")])
     out = ingest(landing, warehouse)
     assert [o.rows_loaded for o in out.values()] == [1, 1]
+
+
+def test_dates_that_may_lie_outside_the_window_still_load(landing, warehouse):
+    """A business registered in 1991, a task planned to end next year, an item open-ended to 2099."""
+    write_csv(landing / BATCH / "检查对象名录_202007.csv",
+              [OBJECT_HEADER + ["成立日期"], [GOOD_USCC, "某公司", "企业", "是", "210402", "存续", "A类", "1991-12-31"]])
+    write_csv(landing / BATCH / "抽查任务_202007.csv", [TASK_HEADER, task_row("T-0101", 结束日期="2021-06-30")])
+    write_csv(landing / BATCH / "抽查事项清单_202007.csv", [ITEM_HEADER, item_row(失效日期="2099-12-31")])
+    out = ingest(landing, warehouse)
+    assert {n: (o.rows_loaded, o.rows_rejected) for n, o in out.items()} == {
+        "检查对象名录_202007.csv": (1, 0), "抽查任务_202007.csv": (1, 0), "抽查事项清单_202007.csv": (1, 0)}
 
 
 def test_a_wrong_decimal_is_rejected():

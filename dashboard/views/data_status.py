@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures
-from dashboard.components import table
+from dashboard.components import markdown_literal, table
 from pipelines import run_status
 from serving import formatters as fmt
 from serving import status
+from serving.chart_text import plain_figure
 
 ALL = "全部"
 
@@ -21,7 +22,7 @@ failure = run_status.last_failure_since_publish(data.serving_path())
 if failure:
     stage = run_status.STAGES.get(failure["stage"], failure["stage"])
     st.error(f"最近一次数据更新未发布（{fmt.timestamp(failure['at'])}，运行 {failure['run_id'][:8]}，"
-             f"失败环节：{stage}）：{failure['message']}")
+             f"失败环节：{stage}）：{markdown_literal(failure['message'])}")  # it can quote a file name
     if failure.get("details"):
         st.code("\n".join(failure["details"]), language=None, wrap_lines=True)
 runs = run_status.history(data.serving_path(), limit=20)
@@ -93,7 +94,7 @@ table(
 st.subheader("各实体记录数")
 st.caption("加载行数 = 当前记录 + 被后续批次取代的旧版本；拒收行不进入仓库。")
 entities = status.entities()
-st.plotly_chart(figures.rows_per_entity_bar(entities), width="stretch")
+st.plotly_chart(plain_figure(figures.rows_per_entity_bar(entities)), width="stretch")
 table(
     entities.assign(last_loaded_at=[fmt.timestamp(v) for v in entities["last_loaded_at"]]),
     {"entity_title": "数据类别", "files": "文件数", "rows_loaded": "加载行数", "current_records": "当前记录数",
@@ -110,7 +111,7 @@ if kinds.empty:
 else:
     st.caption("一行可能有多个原因类别，在每个类别下各计一次；比例的分母为全部拒收行。")
     kinds = kinds.assign(share=[fmt.share(n, fresh.rows_rejected) for n in kinds["rejected_rows"]])
-    st.plotly_chart(figures.reject_kinds_bar(kinds), width="stretch")
+    st.plotly_chart(plain_figure(figures.reject_kinds_bar(kinds)), width="stretch")
     table(
         kinds,
         {"reason_kind_label": "原因类别", "rejected_rows": "拒收行数", "share": "占拒收行"},

@@ -14,6 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pipelines import run_status
 from pipelines.dbt_project import sssg_dbt_project
 from pipelines.locks import warehouse_ready_or_retry
+from pipelines.run_lock import hold_for_step, release, step_done
 from pipelines.settings import paths, subprocess_env
 
 
@@ -41,15 +42,27 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # dbt runs as a child process and finds the warehouse through SSSG_WAREHOUSE_PATH: make it
     # the same file the ingest step wrote, however the paths were configured (e.g. SSSG_DATA_DIR only).
     os.environ.update(subprocess_env())
+    hold_for_step(context, "dbt", paths().warehouse)
     warehouse_ready_or_retry(paths().warehouse)
     invocation = dbt.cli(["build", *NIGHTLY_BUILD_FLAGS], context=context, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():
-        problems = failed_nodes(invocation.get_artifact("run_results.json")) or [str(invocation.get_error())]
+        problems = failed_nodes(_run_results(invocation)) or [str(invocation.get_error())]
         message = f"dbt 构建未通过（{len(problems)} 项失败），本次运行不发布，看板继续显示上一次发布的数据"
         run_status.record(context.run.run_id, "dbt", "failed", message, problems)
+        release(paths().warehouse, context.run.run_id)
         raise Failure(description=message + "：\n" + "\n".join(problems[:20]),
                       metadata={"failed": MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]))})
+    step_done(context, paths().warehouse)
+
+
+def _run_results(invocation) -> dict:
+    """dbt's run_results.json; empty when dbt stopped before writing it (e.g. it could not open the
+    warehouse), so the failure is still recorded with dbt's own error."""
+    try:
+        return invocation.get_artifact("run_results.json")
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 def failed_nodes(run_results: dict) -> list[str]:

@@ -6,6 +6,7 @@ import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, RetryPolicy, multi_asset
 
 from pipelines import run_status
+from pipelines.run_lock import hold_for_step, release, step_done
 from pipelines.contract import load_contract
 from pipelines.locks import warehouse_ready_or_retry
 from pipelines.ingest.load import ingest_landing
@@ -32,11 +33,13 @@ REJECTS_KEY = AssetKey(["raw", "rejects"])
 )
 def ingest_landing_files(context: AssetExecutionContext):
     where = paths()  # the dbt subprocess reads the same SSSG_* environment
+    hold_for_step(context, "ingest", where.warehouse)  # a second run at once is refused here, untouched
     warehouse_ready_or_retry(where.warehouse)
     try:
         outcomes = ingest_landing(where.landing, where.warehouse)
     except Exception as exc:
         run_status.record(context.run.run_id, "ingest", "failed", f"载入导出文件失败：{exc}")
+        release(where.warehouse, context.run.run_id)
         raise
     loaded = Counter()
     for o in outcomes:
@@ -64,6 +67,9 @@ def ingest_landing_files(context: AssetExecutionContext):
     if problems:
         run_status.record(context.run.run_id, "ingest", "failed",
                           f"对账不平（{len(problems)} 个文件），本次运行不发布", problems)
+        release(where.warehouse, context.run.run_id)  # the blocking check stops the run here
+    else:
+        step_done(context, where.warehouse)
     yield AssetCheckResult(
         check_name="reconciliation", asset_key=LOAD_LOG_KEY, passed=not problems,
         severity=AssetCheckSeverity.ERROR, metadata={"problems": "\n".join(problems[:50]) or "none"},

@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from pipelines import run_status
 from pipelines.assets.dbt import sssg_dbt_assets
 from pipelines.publish import publish
+from pipelines.run_lock import hold_for_step, release, step_done
 from pipelines.settings import paths
 
 
@@ -16,12 +17,15 @@ from pipelines.settings import paths
 )
 def serving_artefact(context: AssetExecutionContext) -> MaterializeResult:
     where = paths()
+    hold_for_step(context, "publish", where.warehouse)
     try:
         summary = publish(where.warehouse, where.serving, context.run.run_id)
     except Exception as exc:
         run_status.record(context.run.run_id, "publish", "failed", f"发布失败，看板继续显示上一次发布的数据：{exc}")
+        release(where.warehouse, context.run.run_id)
         raise
     run_status.record(context.run.run_id, "publish", "published",
                       f"已发布 {summary['tables']} 张表（{summary['version']}）")
     context.log.info(f"published {summary['tables']} tables to {where.serving} ({summary['version']})")
+    step_done(context, where.warehouse)
     return MaterializeResult(metadata={**summary, "path": str(where.serving)})

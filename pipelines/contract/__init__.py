@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,8 @@ HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 _FOLD = str.maketrans(FULL_WIDTH, HALF_WIDTH)
 
 TYPES = {"text", "code", "uscc", "date", "int", "decimal", "bool", "enum", "list"}
+# Where a date may lie (platform_export.yaml explains each); checked per row at ingest.
+DATE_RANGES = ("event", "past", "planned", "any")
 
 
 def fold(value: str) -> str:
@@ -42,6 +45,7 @@ class Column:
     synonyms: tuple[str, ...] = ()
     pattern: str | None = None
     enum: str | None = None
+    range: str | None = None  # DATE_RANGES for a date, 'year' for an int year, else None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -85,6 +89,7 @@ class Contract:
     batch_folder_pattern: str
     file_extensions: tuple[str, ...]
     csv_encodings: tuple[str, ...]
+    earliest_date: date
     enums: dict[str, dict[str, tuple[str, ...]]]
     limits: Limits
     entities: tuple[Entity, ...] = field(default_factory=tuple)
@@ -119,11 +124,15 @@ def _column(raw: dict) -> Column:
         synonyms=tuple(raw.get("synonyms", ())),
         pattern=raw.get("pattern"),
         enum=raw.get("enum"),
+        range=raw.get("range", "event" if raw["type"] == "date" else None),
     )
     if col.type not in TYPES:
         raise ValueError(f"column {col.name}: unknown type {col.type}")
     if col.type in ("enum", "list") and not col.enum:
         raise ValueError(f"column {col.name}: type {col.type} needs an enum")
+    allowed = DATE_RANGES if col.type == "date" else ("year",) if col.type == "int" else ()
+    if col.range is not None and col.range not in allowed:
+        raise ValueError(f"column {col.name}: range {col.range} is not one of {allowed} for type {col.type}")
     return col
 
 
@@ -151,6 +160,7 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
         batch_folder_pattern=raw["batch_folder_pattern"],
         file_extensions=tuple(raw["file_extensions"]),
         csv_encodings=tuple(raw["csv_encodings"]),
+        earliest_date=raw["earliest_date"],
         enums=enums,
         limits=Limits(**{k: int(v) for k, v in raw["limits"].items()}),
         entities=entities,

@@ -62,6 +62,8 @@ def render_generated() -> str:
                 rule = f"pattern `{_cell(col.pattern)}`"
             elif col.enum:
                 rule = f"enum `{col.enum}`"
+            if col.range:
+                rule = f"range `{col.range}`"
             out.append(f"| {col.header} | {_cell('、'.join(col.synonyms))} | `{col.name}` | "
                        f"{TYPE_WORDS[col.type]} ({SQL_TYPES[col.type]}) | {'yes' if col.required else ''} | {rule} |")
         out.append("")

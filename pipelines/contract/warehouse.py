@@ -81,6 +81,8 @@ REJECT_KINDS = {
     "duplicate_key": "同一文件内记录重复",
     "cell_without_header": "单元格不在任何表头下",
     "bad_date_order": "日期先后矛盾",
+    "date_after_export": "日期晚于导出日期",
+    "date_before_window": "日期早于监管起始日",
     "conflicting_correction": "同一批次内记录冲突",
 }
 REASON_SEPARATOR = "；"

@@ -10,10 +10,13 @@ Pass 2, only flagged rows: the Chinese messages -> temp table _problems (_file, 
 """
 from __future__ import annotations
 
-from pipelines.contract import Entity, load_contract
+from pipelines.contract import Entity
 from pipelines.contract.warehouse import REJECT_KINDS
 
-from .sql import SELF_KEYED_TYPES, Check, cleaned_sql, column_sql, date_order_checks, lit, plain_sql, present
+from pipelines.contract import load_contract
+
+from .sql import (SELF_KEYED_TYPES, Check, cleaned_sql, column_sql, date_order_checks, lit, plain_sql, present,
+                  range_checks)
 
 CELLS = "_cells"
 FILES = "_files"
@@ -43,7 +46,9 @@ def _checks(entity: Entity) -> tuple[list[str], list[str], list[str], list[Check
         value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}", f"f.{note_column(col.name)}")
         values.append(f"{value} AS {col.name}")
         checks.extend(col_checks)
-    checks.extend(date_order_checks(entity.name, {c.name: f"f.{header_column(c.name)}" for c in entity.columns}))
+    headers = {c.name: f"f.{header_column(c.name)}" for c in entity.columns}
+    checks.extend(range_checks(entity, headers, load_contract().earliest_date))
+    checks.extend(date_order_checks(entity.name, headers))
     # e.g. a CSV row longer than its header: those values are not dropped silently
     checks.append(Check("cell_without_header", "_headless_cells > 0",
                         "'该行有 ' || c._headless_cells || ' 个单元格不在任何表头下（列数多于表头）'"))
@@ -77,12 +82,12 @@ def check_group(con, entity: Entity) -> None:
         f"""CREATE OR REPLACE TEMP TABLE _typed AS
         WITH plain AS (SELECT s.*, {', '.join(plain)} FROM {CELLS} s),
         cleaned AS (
-            SELECT _file, _row_number, {', '.join(cleaned)},
+            SELECT _file, _row_number, _batch_date, {', '.join(cleaned)},
                    -- cells beyond the header, and in columns outside the contract, that are not blank
                    len(list_filter(_headless, lambda x: sssg_text(x) IS NOT NULL)) AS _headless_cells,
                    len(list_filter(_other, lambda x: sssg_text(x) IS NOT NULL)) > 0 AS _other_filled
             FROM plain s)
-        SELECT _file, _row_number, _headless_cells, {', '.join(values)},
+        SELECT _file, _row_number, _batch_date, _headless_cells, {', '.join(values)},
                ({filled} OR _headless_cells > 0 OR _other_filled) AS _filled
         FROM cleaned""")
     con.execute(

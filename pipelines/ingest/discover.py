@@ -11,7 +11,8 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+import os
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pipelines.contract import load_contract
@@ -82,6 +83,32 @@ class LandingFile:
         return display_name(self.path.name)
 
 
+BEIJING = timezone(timedelta(hours=8))  # China keeps one zone and no summer time
+SUBFOLDER_FILES_COUNTED = 1000  # a sub-folder's files are counted for the message, up to this many
+
+
+def today_in_beijing() -> date:
+    """The platform's today: a batch exported after it cannot exist."""
+    return datetime.now(BEIJING).date()
+
+
+def _files_under(folder: Path) -> int:
+    """Files anywhere below `folder` (links not followed), counted up to SUBFOLDER_FILES_COUNTED."""
+    n = 0
+    for _, _, files in os.walk(folder):
+        n += len(files)
+        if n >= SUBFOLDER_FILES_COUNTED:
+            break
+    return min(n, SUBFOLDER_FILES_COUNTED)
+
+
+def _subfolder_problem(path: Path, batch_shown: str) -> str:
+    n = _files_under(path)
+    inside = f"内含 {n}{'+' if n >= SUBFOLDER_FILES_COUNTED else ''} 个文件" if n else "没有文件"
+    return (f"是子文件夹（{inside}）：只载入直接放在批次文件夹中的文件，子文件夹中的文件不会被载入；"
+            f"请把其中的导出文件移到「{batch_shown}」中")
+
+
 def batch_date_of(folder_name: str) -> date | None:
     match = re.match(load_contract().batch_folder_pattern, folder_name)
     if not match:
@@ -119,13 +146,14 @@ def discover(landing: Path) -> list[LandingFile]:
             continue
         folder_problem = name_problem(entry.name)
         batch_date = batch_date_of(entry.name)
+        today = today_in_beijing()
         for path in sorted(entry.iterdir()):
             if path.name.startswith((".", "_", "~$")):
                 continue
             problem = None
             if path.is_dir() and not path.is_symlink():
-                continue
-            if unsafe := unsafe_reason(path, landing):
+                problem = f"「{display_name(path.name)}」{_subfolder_problem(path, shown)}"
+            elif unsafe := unsafe_reason(path, landing):
                 problem = f"文件{unsafe}"
             elif folder_problem:
                 problem = f"批次文件夹{folder_problem}，不予读取：请改用只含汉字、字母、数字的文件夹名"
@@ -133,6 +161,11 @@ def discover(landing: Path) -> list[LandingFile]:
                 problem = f"文件{bad}，不予读取：请改用只含汉字、字母、数字的文件名"
             elif batch_date is None:
                 problem = f"批次文件夹名「{shown}」不以导出日期（YYYYMMDD）开头，无法确定数据先后顺序"
+            elif batch_date > today:
+                # It would supersede every later genuine correction and move the as-of date. Refused
+                # until the date is reached (the message changes then, so the file is looked at again).
+                problem = (f"批次文件夹的导出日期 {batch_date} 晚于今天（{today}，北京时间）：导出日期不可能在未来，"
+                           "请核对文件夹名中的日期")
             elif path.suffix.lower() not in extensions:
                 problem = f"不支持的文件类型「{display_name(path.suffix)}」：平台导出应为 CSV 或 XLSX"
             found.append(LandingFile(path, shown, batch_date, problem, landing))

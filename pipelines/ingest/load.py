@@ -27,7 +27,7 @@ from pipelines.settings import paths
 
 from .checks import CELLS, FILES, check_group, header_column, note_column
 from .conflicts import withdraw_conflicts
-from .discover import LandingFile, discover, unsafe_reason
+from .discover import LandingFile, discover, display_name, unsafe_reason
 from .errors import FileProblem
 from .readers import HEADER_SEARCH_ROWS, STAGE, header_hits, header_keys, read_into_stage
 from .sql import lit, macros, synonym_note
@@ -92,11 +92,19 @@ def _find_header(con, entity: Entity, stage_cols: list[str], stage: str) -> tupl
     if missing:
         detail = "、".join(f"「{c.header}」" + (f"（或{'/'.join(c.synonyms)}）" if c.synonyms else "") for c in missing)
         unknown = [t for t in texts if t and label_key(t) not in by_key]
-        hint = ("；文件中这些列名无法识别，可能是被改了名：" + "、".join(f"「{t[:30]}」" for t in unknown[:8])) if unknown else ""
+        hint = ("；文件中这些列名无法识别，可能是被改了名：" + "、".join(_shown_header(t) for t in unknown[:8])) if unknown else ""
         raise FileProblem(f"缺少必需的列：{detail}（表头在第 {header_row[0]} 行）{hint}")
     return header_row[0], mapping, texts
 
 
+
+
+def _shown_header(text: str) -> str:
+    """A header as a clerk can tell it apart: invisible characters (a BOM or zero-width space pasted
+    into the cell) written out and named, since the header otherwise looks exactly like the right one."""
+    shown = display_name(text[:30])
+    odd = sorted({f"U+{ord(ch):04X}" for ch in text[:30] if display_name(ch) != ch})
+    return f"「{shown}」" + (f"（含不可见字符 {'、'.join(odd)}，请在表格中删除后重新输入该列名）" if odd else "")
 
 
 @dataclass
@@ -177,14 +185,18 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     entity = load_contract().entity_for_file(file_name)
     unsafe = unsafe_reason(path, landing_file.landing)  # never open what is not a plain file inside the landing folder
     sha = sha256_of(path) if unsafe is None and landing_file.problem is None else None
-    previous = con.execute(
-        "SELECT file_sha256, status FROM raw.load_log WHERE batch_id = ? AND file_name = ? ORDER BY loaded_at DESC LIMIT 1",
-        [batch_id, file_name],
-    ).fetchone()
-    if previous and previous[0] == sha:
-        return FileOutcome(batch_id, file_name, entity.name if entity else None, "unchanged")
+    # Every earlier attempt counts, not only the latest: a batch file's content is fixed once it has
+    # loaded (any other content is refused, however often it is tried), and content seen before, or a
+    # refusal for the same reason, is a no-op rather than a second load or a second log line.
+    history = con.execute(
+        "SELECT file_sha256, status, message FROM raw.load_log WHERE batch_id = ? AND file_name = ? "
+        "ORDER BY loaded_at DESC", [batch_id, file_name]).fetchall()
     problem = landing_file.problem or (f"文件{unsafe}" if unsafe else None)
-    if not problem and previous and previous[1] == "loaded":
+    unchanged = (history and history[0][1] == "rejected" and history[0][2] == problem) if problem else \
+        any(h[0] == sha for h in history)
+    if unchanged:
+        return FileOutcome(batch_id, file_name, entity.name if entity else None, "unchanged")
+    if not problem and any(h[1] == "loaded" for h in history):
         problem = "同一批次中同名文件已载入且内容不同：更正数据请放入新的批次文件夹（以新的导出日期命名）"
     if not problem and entity is None:
         labels = "、".join(e.file_label for e in load_contract().entities)
@@ -233,7 +245,8 @@ def _add_to_group(con, entity: Entity, index: int, staged: StagedFile, stage_col
     cells = ", ".join(f"s.{mapping[c.name]} AS {c.name}" if c.name in mapping else f"NULL::VARCHAR AS {c.name}"
                       for c in entity.columns)
     # plain column references only: every file's part is planned with the checks, and expressions cost
-    staged.cells_sql = (f"SELECT {index}::INTEGER AS _file, _row_number, {cells}, "
+    batch_date = lit(staged.landing_file.batch_date.isoformat())  # staged files always have one (discover)
+    staged.cells_sql = (f"SELECT {index}::INTEGER AS _file, _row_number, DATE {batch_date} AS _batch_date, {cells}, "
                         f"[{', '.join(headless)}]::VARCHAR[] AS _headless, [{', '.join(other)}]::VARCHAR[] AS _other "
                         f"FROM {staged.stage} s WHERE _row_number > {header_row}")
     header_of = {name: texts[stage_cols.index(col)] for name, col in mapping.items()}

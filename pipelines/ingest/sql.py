@@ -188,6 +188,37 @@ DATE_ORDERS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def range_checks(entity, header_sql: dict[str, str], earliest) -> list[Check]:
+    """Checks that a date (or a plan year) lies where the contract's `range` says it can
+    (contract/platform_export.yaml): not after the batch's export date (what has not happened yet
+    cannot be in an export) and not before the policy's window (no working-day calendar there, so no
+    deadline could be counted). The row's batch export date is the typed table's `_batch_date`."""
+    checks = []
+    first = lit(earliest.isoformat())
+    for col in entity.columns:
+        header = header_sql[col.name]
+        if col.type == "date" and col.range != "any":
+            shown = f"strftime(c.{col.name}, '%Y-%m-%d')"
+            if col.range in ("event", "past"):
+                checks.append(Check(
+                    "date_after_export", f"coalesce({col.name} > _batch_date, false)",
+                    f"'「' || {header} || '」的值（' || {shown} || '）晚于本批次的导出日期（' || "
+                    f"strftime(c._batch_date, '%Y-%m-%d') || {lit('）：导出时还没有到来的日期不可能是真实记录，请核对')}"))
+            if col.range in ("event", "planned"):
+                checks.append(Check(
+                    "date_before_window", f"coalesce({col.name} < DATE {first}, false)",
+                    f"'「' || {header} || '」的值（' || {shown} || {lit(f'）早于 {earliest}：双随机、一公开监管数据和工作日历都从这一天开始，无法计算时限，请核对')}"))
+        elif col.type == "int" and col.range == "year":
+            checks.append(Check(
+                "date_after_export", f"coalesce({col.name} > year(_batch_date) + 1, false)",
+                f"'「' || {header} || '」的值（' || c.{col.name} || '）晚于本批次导出年份的下一年（' || "
+                f"(year(c._batch_date) + 1) || {lit('）：请核对')}"))
+            checks.append(Check(
+                "date_before_window", f"coalesce({col.name} < {earliest.year}, false)",
+                f"'「' || {header} || '」的值（' || c.{col.name} || {lit(f'）早于 {earliest.year} 年：双随机、一公开监管数据从这一年开始，请核对')}"))
+    return checks
+
+
 def date_order_checks(entity_name: str, header_sql: dict[str, str]) -> list[Check]:
     """Checks for DATE_ORDERS of one entity; `header_sql` maps each column to SQL giving the header
     text the file uses for it (the words the clerk sees)."""

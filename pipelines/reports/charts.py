@@ -11,6 +11,7 @@ import threading
 import plotly.graph_objects as go
 
 from serving import formatters as fmt
+from serving.chart_text import plain_figure
 
 log = logging.getLogger(__name__)
 FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
@@ -28,6 +29,7 @@ def _ensure_server() -> None:
 
 
 def to_png(fig: go.Figure, width: int = 900, height: int = 420) -> bytes | None:
+    plain_figure(fig)  # unit names come from the exports: drawn as written, never as markup
     fig.update_layout(font={"family": FONT, "size": 14}, template="simple_white",
                       margin={"l": 60, "r": 30, "t": 60, "b": 60}, paper_bgcolor="white")
     try:

@@ -203,8 +203,8 @@ class Inspections:
                     rec["nondisclosure_reason"] = list(vars(V.nondisclosure).values())[int(reason[j])]
                 elif pub[j]:
                     p = int(pub[j])
-                    if u[0, j] < 0.01:  # wrong date first, corrected in a later batch
-                        changes.append((max(p, fo), {"published_date": p + 31}))
+                    if u[0, j] < 0.01:  # a mistyped date (a month early) first, corrected in a later batch
+                        changes.append((max(p, fo), {"published_date": p - 31}))
                         changes.append((max(p, fo) + int(rng.integers(20, 80)), {"published_date": p}))
                     else:
                         changes.append((max(p, fo), {"published_date": p}))

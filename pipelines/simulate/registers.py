@@ -260,9 +260,13 @@ class Registers:
                     "object_type": "、".join(types[t] for t in it.types),
                     "methods": tuple(getattr(V.inspection_method, m) for m in it.methods),
                     "item_category": V.item_category.key if it.key else V.item_category.general,
-                    "is_full_coverage": it.full, "published_date": it.published, "valid_from": it.valid_from,
+                    "is_full_coverage": it.full, "valid_from": it.valid_from,
                 }
-                changes = [(it.valid_to, {"valid_to": it.valid_to})] if it.valid_to else []
+                # An item announced before it takes effect is exported from then on, its publication
+                # date only from the day it is published: an export holds no date it has not reached.
+                changes = [(it.published, {"published_date": it.published})]
+                if it.valid_to:
+                    changes.append((it.valid_to, {"valid_to": it.valid_to}))
                 ledger.emit("item", min(it.published, it.valid_from), rec, changes)
             for k, insp in enumerate(d.insp_ids):
                 start, end = int(d.insp_from[k]), int(d.insp_to[k])
