@@ -263,6 +263,12 @@ REFUSED_FILES = [
                      b'<row r="4"><c r="A4" t="str"><f>"T-"&amp;"0103"</f></c><c r="B4"><f>B3</f><v>1</v></c></row>']}),
                  "工作表「Sheet1」有 2 个公式单元格没有计算结果（如 M3）：请在 Excel 中重新计算并保存，或把公式粘贴为数值",
                  id="formula cells without a computed value"),
+    pytest.param("抽查任务_far_cell.xlsx",
+                 raw_xlsx_bytes({"Sheet1": [inline_row(TASK_HEADER), inline_row(task_row("T-0101")),
+                                            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>']}),
+                 "工作表「Sheet1」的范围达 1048576 行 × 16384 列（17179869184 个单元格），超过上限 20000000：可能是异常文件，"
+                 "或表格远处有零散的单元格。请删除多余的行列后另存，或请按月份拆分导出，或改用 CSV 格式导出",
+                 id="one far cell: a grid of 17 billion cells (the reader would abort the process)"),
     pytest.param("抽查任务_doubled.xlsx", xlsx_bytes([TASK_HEADER + ["牵头部门"], task_row() + ["市局"]]),
                  "同一列出现多次（含同义列名）：「发起部门」在第 3、13 列。请删除重复的列", id="duplicated column via a synonym"),
 ]

@@ -79,6 +79,7 @@ class Limits:
     max_cell_chars: int
     max_xlsx_unpacked_bytes: int
     max_xlsx_shared_strings_bytes: int
+    max_xlsx_cells: int
     duplicate_rows_shown: int
 
 

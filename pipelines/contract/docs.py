@@ -25,6 +25,7 @@ LIMIT_WORDS = {
     "max_cell_chars": "characters in one CSV cell (Excel's own cell limit)",
     "max_xlsx_unpacked_bytes": "bytes of an XLSX once unpacked, all parts together (counted while decompressing)",
     "max_xlsx_shared_strings_bytes": "bytes of an XLSX's shared-strings part once unpacked (the reader holds it whole)",
+    "max_xlsx_cells": "cells of an XLSX sheet's grid, last row x last column (the reader allocates the whole grid)",
     "duplicate_rows_shown": "row numbers a duplicate-key message lists before 等 (the count is always given)",
 }
 

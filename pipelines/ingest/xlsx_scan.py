@@ -25,6 +25,12 @@ REDOWNLOAD = "请重新从平台下载"
 SPLIT = "请按月份拆分导出，或改用 CSV 格式导出"
 _FORMULA = re.compile(rb"<f[\s>/]")
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3}[0-9]{1,7})"')
+# Positions that make the reader's cell grid large. Literal prefixes keep these fast (~1 ms/MB):
+# row numbers of row elements; cells in column AA or beyond; cells in row 1,000,000 or beyond.
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})(\d+)"')
+_DEEP_CELL = re.compile(rb'<c r="[A-Z](\d{7,})"')
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -32,7 +38,10 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 
 @dataclass
 class SheetFacts:
-    rows: int = 0
+    rows: int = 0  # row elements
+    last_row: int = 0  # the highest row number given (a row's r, or a cell reference's)
+    last_column: int = 0  # the highest column: given by a cell reference, or cells counted in a row
+    row_cells: int = 0  # cells of the row still open at the end of the last piece
     formulas_without_value: int = 0
     first_formula: str = ""  # its cell reference, e.g. C5
 
@@ -116,9 +125,10 @@ def _scan_sheet_xml(data: bytes, found: SheetFacts, sheet: str, limits: Limits) 
     if cut < 4:  # no complete cell: rows only, up to the last tag
         cut = data.rfind(b">") + 1
     done, rest = data[:cut], data[cut:]
-    found.rows += done.count(b"<row ") + done.count(b"<row>")
+    found.rows += done.count(b"<row ") + done.count(b"<row>") + done.count(b"<row/>")
     if found.rows > limits.max_rows:
         raise FileProblem(f"工作表「{sheet}」超过 {limits.max_rows} 行（每个文件的行数上限）：{SPLIT}")
+    _track_extent(done, found, sheet, limits)
     for m in _FORMULA.finditer(done):
         start = max(done.rfind(b"<c ", 0, m.start()), done.rfind(b"<c>", 0, m.start()))
         end = done.find(b"</c>", m.start())
@@ -128,6 +138,43 @@ def _scan_sheet_xml(data: bytes, found: SheetFacts, sheet: str, limits: Limits) 
             if not found.first_formula and (ref := _CELL_REF.search(cell)):
                 found.first_formula = ref.group(1).decode()
     return rest
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _last_narrow_column(done: bytes, known: int) -> int:
+    """The last one-letter column referenced (A..Z), searched from Z down to what is known already."""
+    for number in range(26, known, -1):
+        if b'<c r="' + _LETTERS[number - 1:number] in done:
+            return number
+    return known
+
+
+def _track_extent(done: bytes, found: SheetFacts, sheet: str, limits: Limits) -> None:
+    """The reader allocates the sheet's whole grid (last row x last column, 32 bytes a cell) before
+    reading a value: two cells at A1 and XFD1048576 ask for 512 GiB and abort the process. So the
+    grid is bounded here: by the row and cell numbers given, and by cells counted per row (cells
+    without a reference take the next column)."""
+    pieces = done.split(b"<row")
+    counts = [piece.count(b"<c") for piece in pieces]
+    counts[0] += found.row_cells  # the row left open by the previous piece continues here
+    found.row_cells = counts[-1]
+    found.last_column = max(found.last_column, max(counts), _last_narrow_column(done, found.last_column))
+    found.last_row = max([found.last_row, found.rows, *map(int, _ROW_NUMBER.findall(done)),
+                          *map(int, _DEEP_CELL.findall(done))])
+    for letters, row in _WIDE_CELL.findall(done):
+        found.last_column = max(found.last_column, _column_number(letters))
+        found.last_row = max(found.last_row, int(row))
+    cells = found.last_row * found.last_column
+    if cells > limits.max_xlsx_cells:
+        raise FileProblem(f"工作表「{sheet}」的范围达 {found.last_row} 行 × {found.last_column} 列（{cells} 个单元格），"
+                          f"超过上限 {limits.max_xlsx_cells}：可能是异常文件，或表格远处有零散的单元格。"
+                          f"请删除多余的行列后另存，或{SPLIT}")
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
