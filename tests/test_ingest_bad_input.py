@@ -245,6 +245,10 @@ REFUSED_FILES = [
                  + _lines(_task_line("T-9999").replace("2020年食品经营抽查", "长" * 40_000)),
                  f"CSV 文件第 32 行第 2 列超过 32767 个字符（单元格长度上限），可能是引号没有成对或文件已损坏：{RESAVE}",
                  id="a cell over the length limit past the header probe"),
+    pytest.param("抽查任务_wide.csv",
+                 _lines(TASK_LINE, *(_task_line(f"T-{i:04d}") for i in range(25)), _task_line("T-9999") + "," * 20_000),
+                 "CSV 文件第 27 行有 20012 列以上，超过 16384 列（Excel 的列数上限）：可能是分隔符或引号有误。" + RESAVE,
+                 id="a row of 20,000 cells past the header probe"),
     # Workbooks: every sheet loaded, refused or named as ignored; formulas without a value (issue 17)
     pytest.param("抽查任务_sheets.xlsx",
                  raw_xlsx_bytes({"Sheet1": [inline_row(TASK_HEADER), inline_row(task_row("T-0101"))],

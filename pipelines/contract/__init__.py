@@ -76,6 +76,7 @@ class Entity:
 class Limits:
     """What one export file may hold at most (the `limits:` section; see platform_export.yaml)."""
     max_rows: int
+    max_columns: int
     max_cell_chars: int
     max_xlsx_unpacked_bytes: int
     max_xlsx_shared_strings_bytes: int

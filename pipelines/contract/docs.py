@@ -22,6 +22,7 @@ TYPE_WORDS = {
 
 LIMIT_WORDS = {
     "max_rows": "records of a CSV file, rows of an XLSX sheet",
+    "max_columns": "cells in one CSV row (Excel's column limit)",
     "max_cell_chars": "characters in one CSV cell (Excel's own cell limit)",
     "max_xlsx_unpacked_bytes": "bytes of an XLSX once unpacked, all parts together (counted while decompressing)",
     "max_xlsx_shared_strings_bytes": "bytes of an XLSX's shared-strings part once unpacked (the reader holds it whole)",

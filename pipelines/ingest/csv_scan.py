@@ -59,6 +59,10 @@ class _Scanner:
         self.longest = 0
 
     # -- outcomes --------------------------------------------------------------------------------
+    def _too_wide(self, line: int, fields: int) -> FileProblem:
+        return FileProblem(f"CSV 文件第 {line} 行有 {fields} 列以上，超过 {self.limits.max_columns} 列（Excel 的列数上限）："
+                           f"可能是分隔符或引号有误。{RESAVE}")
+
     def _end_record(self) -> None:
         if self.record_bytes == 0:
             self.blank_lines += 1  # DuckDB skips an empty line; it is not a row
@@ -97,6 +101,8 @@ class _Scanner:
         fresh = self.state == START and self.record_bytes == 0
         if fresh and ends and b'"' not in body and len(body) <= self.limits.max_cell_chars:
             self.field += body.count(b",")  # the usual line: no quote, every cell short
+            if self.field > self.limits.max_columns:
+                raise self._too_wide(line, self.field)
             self.record_bytes += len(body)
             self._end_record()
             return
@@ -122,6 +128,7 @@ class _Scanner:
             for i, text in enumerate(lines):
                 self.line(text + b"\n", line + i, continues_line=False)
             return
+        all_lines = lines
         blank = lines.count(b"") + lines.count(b"\r")
         if blank:
             lines = [text for text in lines if text not in (b"", b"\r")]
@@ -133,6 +140,9 @@ class _Scanner:
         self.blank_lines += blank
         if self.records > self.limits.max_rows:
             raise FileProblem(f"文件超过 {self.limits.max_rows} 行（每个文件的行数上限）：请按月份拆分导出")
+        if max(commas) >= self.limits.max_columns:  # found again among all lines, for its number
+            widest = max(range(len(all_lines)), key=lambda i: all_lines[i].count(b","))
+            raise self._too_wide(line + widest, all_lines[widest].count(b",") + 1)
         self.width = max(self.width, max(commas) + 1)
         self.last_fields = commas[-1] + 1
         self.longest = max(self.longest, max(map(len, lines)))
@@ -174,6 +184,8 @@ class _Scanner:
                 self._grow_cell(1, line)
             else:
                 self.state, self.field, self.cell_chars = START, self.field + 1, 0
+                if self.field > self.limits.max_columns:
+                    raise self._too_wide(line, self.field)
             return
         if self.state == START:
             self.state, self.quote_line, self.quote_field = QUOTED, line, self.field
