@@ -722,3 +722,23 @@ def test_a_workbook_unpacking_past_the_total_limit_is_refused_while_streamed(lan
     assert out.status == "rejected"
     assert out.message.startswith("Excel 工作簿解压后超过 1 MB（上限；已解压 ")
     assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("抽查任务_rows.csv", csv_bytes([TASK_HEADER, *(task_row(f"T-{i:04d}") for i in range(30))])),
+    ("抽查任务_rows.xlsx", raw_xlsx_bytes({"导出": [inline_row(TASK_HEADER), *(inline_row(task_row(f"T-{i:04d}")) for i in range(30))]})),
+])
+def test_a_file_over_the_row_limit_is_refused_while_streamed(landing, warehouse, baseline, monkeypatch, name, data):
+    """The row limit (5,000,000; here lowered to 20), counted before the file is read into DuckDB."""
+    import pipelines.ingest.readers as readers
+    from pipelines.contract import load_contract
+
+    contract = load_contract()
+    small = dataclasses.replace(contract, limits=dataclasses.replace(contract.limits, max_rows=20))
+    monkeypatch.setattr(readers, "load_contract", lambda: small)
+    write_bytes(landing / BATCH / name, data)
+    out = ingest(landing, warehouse)[name]
+    sheet = "工作表「导出」" if name.endswith(".xlsx") else "文件"
+    advice = "请按月份拆分导出，或改用 CSV 格式导出" if name.endswith(".xlsx") else "请按月份拆分导出"
+    assert (out.status, out.message) == ("rejected", f"{sheet}超过 20 行（每个文件的行数上限）：{advice}")
+    assert raw_snapshot(warehouse) == baseline and reconciles(warehouse)

@@ -55,7 +55,6 @@ class _Scanner:
         self.records = self.blank_lines = self.header_width = self.width = self.last_fields = 0
         self.state, self.field, self.record_bytes, self.cell_chars = START, 1, 0, 0
         self.quote_line = self.quote_field = 0  # where the open quoted cell began
-        self.line_fields = 0  # commas + 1 of the current physical line (for the continuation test)
         self.longest = 0
 
     # -- outcomes --------------------------------------------------------------------------------
