@@ -3,14 +3,21 @@ on it, never leave the warehouse except as counts.
 
 A small simulated Fushun (2021) gets one extra export batch whose records all carry a unique marker:
 a non-disclosed result (result_id MARKER), a decision on it (decision_id containing MARKER, unpublished
-so it is overdue and lands in the early warning), a referral on it, and rejected rows (a result row
-with a reason and a bad date, a decision row on the secret result with a bad type). The warehouse is
-built by dbt, the serving artefact published, and then the marker is looked for in every output:
-every column of every table of the serving artefact, every dashboard page (all elements' protobufs,
-dataframes included; the department page with the marker's department and its drill-downs), every
-CSV / XLSX download the pages build, and the monthly and annual reports (PDF text via pdftotext,
-XLSX and DOCX XML). It must be in raw.* (the seed loaded) and nowhere else, while the result still
-counts (status exempt, exempt_obligations) and the rejected rows are still counted.
+so it is overdue and lands in the early warning), a referral on it, a second non-disclosed result
+whose 检查实施机关 is a name holding the marker that resolves to no department (with a decision on
+it), a referral whose 接收部门 holds the marker and resolves to nothing, and rejected rows (a result
+row with a reason and a bad date, a decision row on the secret result with a bad type, a referral on
+it with a bad date, and, in a file of its own, a result row whose reason, a value the contract does
+not know, stands under the header `不予公示 原因` -- with a space, a synonym the contract accepts). The
+warehouse is built by dbt, the serving artefact published, and then the marker is looked for in
+every output: every column of every table of the warehouse (all schemas) and of the serving
+artefact, every dashboard page (all elements' protobufs, dataframes included; the department page
+with the marker's department and its drill-downs), every CSV / XLSX download the pages build, and
+the monthly and annual reports (PDF text via pdftotext, XLSX and DOCX XML). It must be in the
+records themselves (raw.result, raw.decision, raw.referral, stored exactly) and the internal layers
+listed in INTERNAL_COLUMNS and nowhere else -- not in raw.rejects, which stores refused rows carrying
+the flag masked -- while the results still count (status exempt, exempt_obligations) and the
+rejected rows and unresolved names are still counted.
 """
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest.load import ingest_landing
+from pipelines.ingest.reconcile import reconciliation_problems
 from pipelines.publish import publish
 from tests.dbt_build import run_dbt
 from tests.export_files import write_csv
@@ -38,6 +46,13 @@ BAD_RESULT_ID = "ZZSECRETMARK01-X"
 DECISION_ID = f"抚市监罚〔2021〕{MARKER}号"
 BAD_DECISION_ID = f"{MARKER}-BAD"
 REFERRAL_ID = f"{MARKER}-R"
+RESULT2_ID = f"{MARKER}-U"  # non-disclosed, its 检查实施机关 resolves to no department
+DEPT2_NAME = f"{MARKER}局"
+DECISION2_ID = f"抚市监罚〔2021〕{MARKER}U号"
+REFERRAL2_ID = f"{MARKER}-R2"  # on the secret result, to a receiving department that resolves to nothing
+RECEIVING2_NAME = f"{MARKER}接收局"
+BAD_REFERRAL_ID = f"{MARKER}-RBAD"  # refused (移送日期 is no date)
+SPACED_RESULT_ID = f"{MARKER}-S"  # refused: reason not in the contract, under the header `不予公示 原因`
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VIEWS = REPO_ROOT / "dashboard" / "views"
 RESULT_HEADER = ["结果编号", "任务编号", "统一社会信用代码", "检查实施机关", "检查事项编码", "检查日期", "检查结果",
@@ -73,15 +88,30 @@ def _write_marker_batch(landing: Path, base: dict) -> None:
         # rejected (形成日期 is no date): its cells must be withheld on the data-status page
         [BAD_RESULT_ID, base["task_id"], base["uscc"], base["dept_name"], "", base["inspection_date"].isoformat(),
          "未发现问题", "2021年13月45日", "", "涉及商业秘密", "", "", ""],
+        # accepted, exempt, its 检查实施机关 a name no department has: never shown as written
+        [RESULT2_ID, base["task_id"], base["uscc"], DEPT2_NAME, base["item_codes"] or "",
+         base["inspection_date"].isoformat(), "发现问题待后续处理", day.isoformat(), "", "涉及商业秘密", "",
+         "处置中", ""],
+    ])
+    # one file has one header: the spaced synonym of 不予公示原因 needs a file of its own
+    spaced_header = [h if h != "不予公示原因" else "不予公示 原因" for h in RESULT_HEADER]
+    write_csv(batch / "检查结果_补充二.csv", [
+        spaced_header,
+        # rejected (a reason the contract does not know): withheld all the same
+        [SPACED_RESULT_ID, base["task_id"], base["uscc"], base["dept_name"], "", base["inspection_date"].isoformat(),
+         "未发现问题", day.isoformat(), "", "依法不宜公开", "", "", ""],
     ])
     write_csv(batch / "处理决定_补充.csv", [
         ["决定书文号", "结果编号", "决定类型", "决定日期", "公示日期"],
         [DECISION_ID, RESULT_ID, "行政处罚", (day + dt.timedelta(days=3)).isoformat(), ""],  # unpublished: overdue
         [BAD_DECISION_ID, RESULT_ID, "不存在的决定类型", (day + dt.timedelta(days=3)).isoformat(), ""],  # rejected
+        [DECISION2_ID, RESULT2_ID, "行政处罚", (day + dt.timedelta(days=3)).isoformat(), ""],
     ])
     write_csv(batch / "线索移送_补充.csv", [
         ["移送编号", "结果编号", "接收部门", "移送日期"],
         [REFERRAL_ID, RESULT_ID, base["other_dept"], (day + dt.timedelta(days=5)).isoformat()],
+        [REFERRAL2_ID, RESULT_ID, RECEIVING2_NAME, (day + dt.timedelta(days=5)).isoformat()],
+        [BAD_REFERRAL_ID, RESULT_ID, base["other_dept"], "2021-02-30"],  # rejected
     ])
 
 
@@ -96,7 +126,8 @@ def built(tmp_path_factory):
     base = _pick_result(warehouse)
     _write_marker_batch(landing, base)
     outcomes = {o.file_name: o for o in ingest_landing(landing, warehouse)}
-    assert {"检查结果_补充.csv", "处理决定_补充.csv", "线索移送_补充.csv"} <= set(outcomes)
+    assert {"检查结果_补充.csv", "检查结果_补充二.csv", "处理决定_补充.csv", "线索移送_补充.csv"} <= set(outcomes)
+    assert outcomes["检查结果_补充二.csv"].rows_rejected == 1, outcomes["检查结果_补充二.csv"]
     proc = run_dbt(["build"], warehouse, root, timeout=900)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     publish(warehouse, serving, "security-test")
@@ -137,13 +168,47 @@ def _tables_with_marker(path: Path, schemas: tuple[str, ...]) -> dict[str, int]:
     return found
 
 
-# --- the seed loaded, and only the warehouse's raw layer holds it -----------------------------------
+# --- the seed loaded, and only the records themselves and the internal layers hold it ---------------
+
+# Where the marker may be: the records themselves, stored exactly (raw.result, raw.decision,
+# raw.referral) ...
+RECORD_COLUMNS = {
+    "raw.result.result_id": 2, "raw.result.dept_name": 1,
+    "raw.decision.decision_id": 2, "raw.decision.result_id": 2,
+    "raw.referral.referral_id": 2, "raw.referral.result_id": 2, "raw.referral.receiving_dept_name": 1,
+}
+# ... and the internal dbt layers that carry the records' ids and names because the marts are built
+# from them: staging (the current version of each record, typed: schema staging) and the
+# intermediate models that join a decision to its result and resolve department names before the
+# marts mask them (schema intermediate). Neither is published (publish copies marts and meta only)
+# nor read by the dashboard or the reports. Nothing else: not raw.rejects (refused rows carrying
+# the flag are stored masked), not raw.load_log, not marts, not seeds (meta exists only in the serving
+# artefact, scanned below).
+INTERNAL_SCHEMAS = ("staging", "intermediate")
+
 
 def test_the_marker_records_are_in_the_raw_layer(built):
     found = _tables_with_marker(built["warehouse"], ("raw",))
-    assert found.get("raw.result.result_id") == 1
-    assert found.get("raw.decision.decision_id") == 1 and found.get("raw.referral.referral_id") == 1
-    assert found.get("raw.rejects.row_json") == 2  # the bad result row and the bad decision row
+    assert found == RECORD_COLUMNS
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as con:
+        withheld = con.execute("SELECT entity, row_json, reasons, reason_kinds FROM raw.rejects WHERE is_withheld "
+                               "AND _batch_id LIKE '%补充导出' ORDER BY entity, _file_name").fetchall()
+        problems = reconciliation_problems(con)
+    # the bad result row, the spaced-header result row, the bad decision row, the bad referral row
+    assert sorted(w[0] for w in withheld) == ["decision", "referral", "result", "result"]
+    assert all(w[1] is None and w[3] for w in withheld), withheld  # no cells; reason kinds kept
+    assert problems == []
+
+
+def test_no_table_of_the_warehouse_holds_the_marker_outside_the_records_and_internal_layers(built):
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as con:
+        schemas = tuple(r[0] for r in con.execute(
+            "SELECT DISTINCT table_schema FROM information_schema.columns ORDER BY 1").fetchall())
+    assert {"raw", "staging", "intermediate", "marts", "seeds"} <= set(schemas), schemas
+    found = _tables_with_marker(built["warehouse"], schemas)
+    elsewhere = {k: n for k, n in found.items()
+                 if k not in RECORD_COLUMNS and k.split(".")[0] not in INTERNAL_SCHEMAS}
+    assert elsewhere == {}
 
 
 def test_no_published_table_or_column_holds_the_marker_but_the_records_still_count(built):
@@ -162,7 +227,19 @@ def test_no_published_table_or_column_holds_the_marker_but_the_records_still_cou
     assert all(r.startswith("不予公示-") for _, _, r in masked)
     assert [w[0] for w in withheld].count("decision") >= 1 and [w[0] for w in withheld].count("result") >= 1
     assert all(w[1] is None for w in withheld)
-    assert exempt >= 1
+    assert exempt >= 2
+    # the unresolved names of the withheld records are still counted, their text masked
+    with duckdb.connect(str(built["serving"]), read_only=True) as con:
+        masked_names = con.execute(
+            "SELECT entity, column_name, records FROM marts.mart_data_status__unresolved_department_names "
+            "WHERE is_withheld ORDER BY entity").fetchall()
+        dept_names = con.execute("SELECT event_type, dept_code, dept_name FROM marts.mart_publication__obligations "
+                                 "WHERE is_nondisclosed ORDER BY event_type, dept_name").fetchall()
+    assert {(e, c) for e, c, _ in masked_names} == {("result", "dept_name"), ("referral", "receiving_dept_name")}
+    assert all(n >= 1 for _, _, n in masked_names)
+    # a non-disclosed row shows its department's canonical name when the name resolves, else nothing
+    assert all((code is None) == (name is None) for _, code, name in dept_names), dept_names
+    assert sum(1 for _, code, _ in dept_names if code is None) >= 2, dept_names  # RESULT2 and its decision
 
 
 # --- the dashboard ---------------------------------------------------------------------------------
@@ -236,7 +313,7 @@ def test_no_dashboard_page_or_download_shows_the_marker(built, downloads):
     with duckdb.connect(str(built["serving"]), read_only=True) as con:
         dept_code, region_code = con.execute(
             "SELECT dept_code, region_code FROM marts.mart_publication__obligations "
-            "WHERE is_nondisclosed AND event_type = 'result'").fetchone()
+            "WHERE is_nondisclosed AND event_type = 'result' ORDER BY dept_code NULLS LAST LIMIT 1").fetchone()
     assert dept_code, "the marker result's department resolves (so the department views list it)"
     leaks = {}
     runs = [(p.name, {}) for p in sorted(VIEWS.glob("*.py"))]
@@ -286,8 +363,9 @@ def test_no_report_file_shows_the_marker(built):
 def test_the_marker_csv_is_what_the_seed_wrote(built):
     """Guard for the test itself: the marker batch is really on disk with the marker in it."""
     files = sorted((built["root"] / "landing").glob("*_补充导出/*.csv"))
-    assert len(files) == 3
+    assert len(files) == 4
     text = "".join(p.read_text(encoding="utf-8") for p in files)
-    assert text.count(MARKER) >= 6
+    assert text.count(MARKER) >= 16
+    assert "不予公示 原因" in text and DEPT2_NAME in text and RECEIVING2_NAME in text
     rows = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8"))))
     assert rows[0]

@@ -68,10 +68,12 @@ _BOOKKEEPING_DESCRIPTIONS = {
         "_batch_date": "批次导出日期（取自文件夹名）",
         "_file_name": "批次内的文件名",
         "_row_number": "行号（按表格显示，表头为第1行）",
-        "row_json": "原始行（原表头 -> 原单元格文本，JSON）",
-        "reasons": f"拒收原因（中文，以“{REASON_SEPARATOR}”连接）",
+        "row_json": "原始行（原表头 -> 原单元格文本，JSON）；不予展示的行为空",
+        "reasons": f"拒收原因（中文，以“{REASON_SEPARATOR}”连接）；不予展示的行为固定说明",
         "reason_kinds": f"拒收原因类别（REJECT_KINDS 的中文标签，以“{REASON_SEPARATOR}”连接）",
         "_loaded_at": "加载时间",
+        "is_withheld": "不予展示：该行带有不予公示原因或指向不予公示的检查结果（载入时判定，原始内容和原因明细不保存）；"
+                       "早于该列的行在升级时按已存内容判定",
     },
     "load_log": {
         "batch_id": "导出批次（落地子文件夹名）",

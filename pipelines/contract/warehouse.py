@@ -46,11 +46,18 @@ REJECTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_batch_date", "DATE"),
     ("_file_name", "VARCHAR"),
     ("_row_number", "BIGINT"),
-    ("row_json", "VARCHAR"),  # the row verbatim: original header -> original cell text
-    ("reasons", "VARCHAR"),  # every problem found, in Chinese, joined by '；'
+    ("row_json", "VARCHAR"),  # the row verbatim: original header -> original cell text; NULL when withheld
+    ("reasons", "VARCHAR"),  # every problem found, in Chinese, joined by '；'; WITHHELD_REASONS when withheld
     ("reason_kinds", "VARCHAR"),  # the REJECT_KINDS labels of those problems, joined by '；'
     ("_loaded_at", "TIMESTAMP"),
+    # 不予公示: the row carries a non-disclosure reason or names a result that does (decided once, at
+    # ingest, on the mapped column); stored masked. Added after the table's first release: see
+    # _evolve_rejects for warehouses created before it.
+    ("is_withheld", "BOOLEAN"),
 )
+# What a withheld reject's reasons read (a reason can quote the record key or a cell); its reason
+# kinds are kept, so counts by kind stay right. The dbt mart mart_data_status__rejects uses the same text.
+WITHHELD_REASONS = "该行涉及依法不予公示的检查结果，原始内容和原因明细不予展示（见原因类别）"
 
 LOAD_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
     ("batch_id", "VARCHAR"),
@@ -104,3 +111,48 @@ def create_raw_schema(con) -> None:
     for table, columns in (("rejects", REJECTS_COLUMNS), ("load_log", LOAD_LOG_COLUMNS)):
         cols = ", ".join(f"{name} {typ}" for name, typ in columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({cols})")
+    _evolve_rejects(con)
+
+
+def _evolve_rejects(con) -> None:
+    """Bring a raw.rejects created before is_withheld up to date (once; idempotent).
+
+    The column is added (ALTER TABLE appends it, so it stays last, as in REJECTS_COLUMNS) and the
+    rows stored before it are decided on what they kept, erring on withholding: a non-blank cell
+    under a header that is 不予公示原因 or a synonym once whitespace is removed, any of the reasons'
+    words (秘密, 隐私) anywhere in the row, or a 结果编号 cell naming a result stored with a reason.
+    Those rows are masked like the ingest masks them now (row_json NULL, reasons WITHHELD_REASONS,
+    reason kinds kept); the others get FALSE.
+    """
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND table_name = 'rejects' "
+        "AND column_name = 'is_withheld'", [RAW_SCHEMA]).fetchone()[0]
+    if present:
+        return
+    result = next(e for e in load_contract().entities if e.name == "result")
+    reason_headers = [_plain_key(h) for h in result.column("nondisclosure_reason").headers]
+    id_headers = [_plain_key(h) for h in result.column("result_id").headers]
+    key = "upper(regexp_replace(e.key, '[\\s\u3000]+', '', 'g'))"
+    blank = "coalesce(trim(regexp_replace(e.value, '[\\s\u3000]+', '', 'g')), '') = ''"
+    con.execute(f"ALTER TABLE {RAW_SCHEMA}.rejects ADD COLUMN is_withheld BOOLEAN")
+    cells = (f"SELECT r.rowid AS rid, unnest(map_entries(TRY_CAST(json(r.row_json) AS MAP(VARCHAR, VARCHAR)))) AS e "
+             f"FROM {RAW_SCHEMA}.rejects AS r WHERE r.row_json IS NOT NULL")
+    con.execute(
+        f"""UPDATE {RAW_SCHEMA}.rejects SET is_withheld = coalesce(
+            contains(row_json, '秘密') OR contains(row_json, '隐私')
+            OR rowid IN (
+                SELECT rid FROM ({cells})
+                WHERE ({key} IN {_sql_list(reason_headers)} AND NOT {blank})
+                   OR ({key} IN {_sql_list(id_headers)} AND upper(trim(e.value)) IN (
+                       SELECT result_id FROM {RAW_SCHEMA}.result WHERE nondisclosure_reason IS NOT NULL))),
+            false)""")
+    con.execute(f"UPDATE {RAW_SCHEMA}.rejects SET row_json = NULL, reasons = ? WHERE is_withheld",
+                [WITHHELD_REASONS])
+
+
+def _plain_key(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def _sql_list(values: list[str]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"

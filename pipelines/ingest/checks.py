@@ -7,11 +7,18 @@ verbatim text, NULL where a file lacks the column) and checked together. What di
 
 Pass 1, every row: typed values plus one cheap boolean flag per check -> temp table _checked.
 Pass 2, only flagged rows: the Chinese messages -> temp table _problems (_file, _row_number, problems).
+
+不予公示: pass 1 also decides, once per row, whether the row is exempt (_checked._exempt), on the
+mapped column (whatever the file's header for it was): a result whose 不予公示原因 cell is not blank,
+whatever its value (even one the contract does not know), and a result, decision or referral whose
+结果编号 names a result that is exempt: its current version in raw.result, or a row of this run
+(_exempt_run, filled as result groups are checked). A refused row that is exempt is stored masked
+(load.py, conflicts.py).
 """
 from __future__ import annotations
 
 from pipelines.contract import Entity
-from pipelines.contract.warehouse import REJECT_KINDS
+from pipelines.contract.warehouse import RAW_SCHEMA, REJECT_KINDS
 
 from pipelines.contract import load_contract
 
@@ -20,6 +27,8 @@ from .sql import (SELF_KEYED_TYPES, Check, cleaned_sql, column_sql, date_order_c
 
 CELLS = "_cells"
 FILES = "_files"
+EXEMPT_RUN = "_exempt_run"  # result keys (结果编号, key form) seen exempt in this run, accepted or refused
+EXEMPT_KEYS = "_exempt_keys"  # those, plus the results whose current version in raw.result is exempt
 PROBLEMS_DDL = ("CREATE TEMP TABLE _problems (_file INTEGER, _row_number BIGINT, "
                 "problems STRUCT(kind VARCHAR, msg VARCHAR)[])")
 
@@ -63,9 +72,54 @@ def _checks(entity: Entity) -> tuple[list[str], list[str], list[str], list[Check
     return plain, cleaned, values, checks
 
 
+def _names_result(entity: Entity) -> bool:
+    return any(c.name == "result_id" for c in entity.columns)
+
+
+def exempt_sql(entity: Entity) -> str:
+    """The row's exempt flag over the cleaned layer of check_group (_t_ / _k_ columns)."""
+    terms = []
+    if any(c.name == "nondisclosure_reason" for c in entity.columns):
+        terms.append("_t_nondisclosure_reason IS NOT NULL")
+    if _names_result(entity):
+        terms.append(f"coalesce(_k_result_id IN (SELECT result_id FROM {EXEMPT_KEYS}), false)")
+    return " OR ".join(terms) or "false"
+
+
+def stored_exempt_sql(entity: Entity, alias: str) -> str:
+    """The exempt flag of a row already stored in raw.<entity> (alias `alias`); needs _exempt_keys."""
+    terms = []
+    if any(c.name == "nondisclosure_reason" for c in entity.columns):
+        terms.append(f"{alias}.nondisclosure_reason IS NOT NULL")
+    if _names_result(entity):
+        terms.append(f"coalesce({alias}.result_id IN (SELECT result_id FROM {EXEMPT_KEYS}), false)")
+    return " OR ".join(terms) or "false"
+
+
+def _prepare_exempt_keys(con) -> None:
+    """_exempt_keys: the results exempt now. Only the keys that ever had a reason are looked at
+    (few), so the current-version window never runs over the whole of raw.result. Same order of
+    versions as the dbt macro current_version."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {EXEMPT_RUN} (result_id VARCHAR)")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {EXEMPT_KEYS} AS
+        WITH ever AS (SELECT DISTINCT result_id FROM {RAW_SCHEMA}.result WHERE nondisclosure_reason IS NOT NULL),
+        current AS (
+            SELECT result_id, nondisclosure_reason FROM {RAW_SCHEMA}.result
+            WHERE result_id IN (SELECT result_id FROM ever)
+            QUALIFY row_number() OVER (PARTITION BY result_id ORDER BY _batch_date DESC NULLS LAST,
+                _batch_id DESC NULLS LAST, _row_number DESC NULLS LAST, _loaded_at DESC NULLS LAST) = 1)
+        SELECT result_id FROM current WHERE nondisclosure_reason IS NOT NULL
+        UNION SELECT result_id FROM {EXEMPT_RUN} WHERE result_id IS NOT NULL""")
+
+
 def check_group(con, entity: Entity) -> None:
     """Fill _checked and _problems from _cells (and _files, for the messages)."""
     plain, cleaned, values, checks = _checks(entity)
+    if _names_result(entity):
+        _prepare_exempt_keys(con)
+    # the 结果编号 as a key even when it is no valid code, so a refused row naming a secret result is caught
+    result_key = ", _k_result_id AS _result_key" if _names_result(entity) else ""
     filled = " OR ".join(f"_t_{c.name} IS NOT NULL" for c in entity.columns)
     # Codes, dates, numbers and dictionary values are their own keys; free text is folded first.
     key = entity.natural_key
@@ -88,7 +142,8 @@ def check_group(con, entity: Entity) -> None:
                    len(list_filter(_other, lambda x: sssg_text(x) IS NOT NULL)) > 0 AS _other_filled
             FROM plain s)
         SELECT _file, _row_number, _batch_date, _headless_cells, {', '.join(values)},
-               ({filled} OR _headless_cells > 0 OR _other_filled) AS _filled
+               ({filled} OR _headless_cells > 0 OR _other_filled) AS _filled,
+               coalesce({exempt_sql(entity)}, false) AS _exempt{result_key}
         FROM cleaned""")
     con.execute(
         f"""CREATE TEMP TABLE _checked AS
@@ -100,6 +155,9 @@ def check_group(con, entity: Entity) -> None:
             FROM _typed WHERE _filled)
         SELECT *, {flags}, ({' OR '.join(f'_f{i}' for i in range(len(checks)))}) AS _bad FROM keyed""")
     con.execute("DROP TABLE _typed")
+    if entity.name == "result":  # decisions and referrals loaded later in this run see these
+        con.execute(f"INSERT INTO {EXEMPT_RUN} SELECT DISTINCT _result_key FROM _checked "
+                    "WHERE _exempt AND _result_key IS NOT NULL")
     con.execute("DROP TABLE IF EXISTS _problems")
     con.execute(PROBLEMS_DDL)
     if not con.execute("SELECT coalesce(bool_or(_bad), false) FROM _checked").fetchone()[0]:

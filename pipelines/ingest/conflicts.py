@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pipelines.contract import Entity
-from pipelines.contract.warehouse import RAW_SCHEMA, REJECT_KINDS
+from pipelines.contract.warehouse import RAW_SCHEMA, REJECT_KINDS, WITHHELD_REASONS
 
-from .checks import FILES
+from .checks import FILES, stored_exempt_sql
 from .sql import lit
 
 TAIL = ("内容不同（' || k.differs || '不一致）：同一批次内无法判断哪一个正确，两处均不载入；"
@@ -39,11 +39,15 @@ def withdraw_conflicts(con, entity: Entity, loaded_at: datetime) -> None:
         f"""CREATE TEMP TABLE _conflicts AS
         SELECT c._file, c._row_number AS new_row, f.file_name AS new_file, e.rowid AS other_rowid,
                e._batch_id AS other_batch, e._file_name AS other_file, e._row_number AS other_row,
-               {shown_key} AS shown_key, concat_ws('', {which}) AS differs
+               {shown_key} AS shown_key, concat_ws('', {which}) AS differs,
+               c._exempt OR coalesce({stored_exempt_sql(entity, 'e')}, false) AS withheld
         FROM _checked c JOIN {FILES} f USING (_file) JOIN {table} e ON {same_batch_other_file} AND {key_match}
         WHERE NOT c._bad AND ({differs})""")
     if not con.execute("SELECT count(*) FROM _conflicts").fetchone()[0]:
         return
+    # 不予公示: when either side is exempt, both are (the new row is stored masked by load.py too)
+    con.execute("UPDATE _checked SET _exempt = true WHERE (_file, _row_number) IN "
+                "(SELECT _file, new_row FROM _conflicts WHERE withheld)")
     kind = lit(REJECT_KINDS["conflicting_correction"])
     con.execute(
         f"""INSERT INTO _problems
@@ -54,12 +58,15 @@ def withdraw_conflicts(con, entity: Entity, loaded_at: datetime) -> None:
     stored_json = ", ".join(f"{lit(col.header)}, CAST(e.{col.name} AS VARCHAR)" for col in entity.columns)
     moved = con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.rejects
-        SELECT DISTINCT ON (k.other_rowid) {lit(entity.name)}, e._batch_id, e._batch_date, e._file_name, e._row_number,
-               json_object({stored_json}),
-               '记录键（' || k.shown_key || '）与同一批次文件「' || k.new_file || '」第 ' || k.new_row || ' 行的同一记录{TAIL}。'
-               || '该行此前已载入，现已撤回（原始行按载入后的值列出）',
-               {kind}, ?
-        FROM _conflicts k JOIN {table} e ON e.rowid = k.other_rowid
+        SELECT {lit(entity.name)}, e._batch_id, e._batch_date, e._file_name, e._row_number,
+               CASE WHEN NOT w.withheld THEN json_object({stored_json}) END,
+               CASE WHEN w.withheld THEN {lit(WITHHELD_REASONS)}
+                    ELSE '记录键（' || k.shown_key || '）与同一批次文件「' || k.new_file || '」第 ' || k.new_row
+                         || ' 行的同一记录{TAIL}。' || '该行此前已载入，现已撤回（原始行按载入后的值列出）' END,
+               {kind}, ?, w.withheld
+        FROM (SELECT DISTINCT ON (other_rowid) * FROM _conflicts ORDER BY other_rowid, new_file, new_row) k
+        JOIN (SELECT other_rowid, bool_or(withheld) AS withheld FROM _conflicts GROUP BY other_rowid) w USING (other_rowid)
+        JOIN {table} e ON e.rowid = k.other_rowid
         RETURNING _batch_id, _file_name""",
         [loaded_at]).fetchall()
     con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT other_rowid FROM _conflicts)")

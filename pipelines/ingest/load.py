@@ -8,6 +8,10 @@ rows_rejected for every file. A file refused as a whole is recorded at once, in 
 
 A record restated with other values by another file of the same batch is a conflict: both rows are
 refused, each naming the other (conflicts.py). A later batch restating a record is a correction.
+
+不予公示: a refused row the check pass found exempt (a result with a non-disclosure reason, a row
+naming such a result; checks.py) is stored in raw.rejects masked: row_json NULL, reasons a fixed
+text (WITHHELD_REASONS), reason kinds kept, is_withheld true. Its cells are never written anywhere.
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract import Entity, label_key, load_contract
-from pipelines.contract.warehouse import LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SEPARATOR, create_raw_schema
+from pipelines.contract.warehouse import (LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_SEPARATOR, WITHHELD_REASONS,
+                                          create_raw_schema)
 from pipelines.settings import paths
 
 from .checks import CELLS, FILES, check_group, header_column, note_column
@@ -35,6 +40,9 @@ from .sql import lit, macros, synonym_note
 log = logging.getLogger(__name__)
 # Files staged before their groups are checked and loaded: bounds what the staged copies hold.
 GROUP_BYTES = 64 << 20
+# Entities whose rows name a result (结果编号): their group is loaded after a pending result group, so
+# a row naming a result made exempt in this run is known to be exempt (checks.py, 不予公示).
+NAMES_RESULT = ("decision", "referral")
 
 
 @dataclass(frozen=True)
@@ -298,7 +306,7 @@ def _load_group(con, group: Group, loaded_at: datetime) -> list[FileOutcome]:
         con.execute("ROLLBACK")
         raise
     con.execute(f"DROP VIEW IF EXISTS {CELLS}")
-    for table in [FILES, "_checked", "_problems", "_row_json", *(f.stage for f in files.values())]:
+    for table in [FILES, "_checked", "_problems", "_row_json", "_withheld", *(f.stage for f in files.values())]:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return outcomes
 
@@ -313,19 +321,28 @@ def _insert_checked(con, entity: Entity, files: dict[int, StagedFile], loaded_at
         WHERE NOT EXISTS (SELECT 1 FROM _problems p WHERE p._file = c._file AND p._row_number = c._row_number)""",
         [loaded_at],
     )
+    # 不予公示: an exempt refused row (_checked._exempt, decided in the check pass) is stored masked:
+    # its cells are never turned into row_json, its reasons (which can quote the key or a cell) are
+    # a fixed text, its reason kinds stay so counts by kind are right.
+    con.execute("CREATE OR REPLACE TEMP TABLE _withheld AS SELECT p._file, p._row_number, "
+                "coalesce(c._exempt, false) AS is_withheld FROM _problems p "
+                "LEFT JOIN _checked c USING (_file, _row_number)")
     con.execute("CREATE OR REPLACE TEMP TABLE _row_json (_file INTEGER, _row_number BIGINT, row_json VARCHAR)")
-    for i in (r[0] for r in con.execute("SELECT DISTINCT _file FROM _problems ORDER BY 1").fetchall()):
+    for i in (r[0] for r in con.execute("SELECT DISTINCT _file FROM _withheld WHERE NOT is_withheld ORDER BY 1").fetchall()):
         f = files[i]
         con.execute(
             f"""INSERT INTO _row_json SELECT {i}, s._row_number, json_object({_row_json_pairs(con, f.stage, f.header_row, f.texts)})
-            FROM {f.stage} s WHERE s._row_number IN (SELECT _row_number FROM _problems WHERE _file = {i})""")
+            FROM {f.stage} s WHERE s._row_number IN (SELECT _row_number FROM _withheld WHERE _file = {i} AND NOT is_withheld)""")
     con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.rejects
-        SELECT ?, f.batch_id, f.batch_date, f.file_name, p._row_number, j.row_json,
-               array_to_string(list_transform(p.problems, lambda x: x.msg), {lit(REASON_SEPARATOR)}),
+        SELECT ?, f.batch_id, f.batch_date, f.file_name, p._row_number,
+               CASE WHEN NOT w.is_withheld THEN j.row_json END,
+               CASE WHEN w.is_withheld THEN {lit(WITHHELD_REASONS)}
+                    ELSE array_to_string(list_transform(p.problems, lambda x: x.msg), {lit(REASON_SEPARATOR)}) END,
                array_to_string(list_sort(list_distinct(list_transform(p.problems, lambda x: x.kind))), {lit(REASON_SEPARATOR)}),
-               ?
-        FROM _problems p JOIN {FILES} f USING (_file) JOIN _row_json j USING (_file, _row_number)
+               ?, w.is_withheld
+        FROM _problems p JOIN {FILES} f USING (_file) JOIN _withheld w USING (_file, _row_number)
+        LEFT JOIN _row_json j USING (_file, _row_number)
         ORDER BY p._file, p._row_number""",
         [entity.name, loaded_at],
     )
@@ -366,10 +383,14 @@ class Loader:
         group.files.append(staged)
         self.staged_bytes += staged.size
         if self.staged_bytes >= GROUP_BYTES:
-            for name in list(self.groups):
+            for name in sorted(self.groups, key=lambda n: n != "result"):
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
+        if name in NAMES_RESULT and "result" in self.groups:
+            self._flush("result")  # first: its exempt results decide which of these rows are withheld
+        if name not in self.groups:
+            return
         group = self.groups.pop(name)
         self.staged_bytes -= sum(f.size for f in group.files)
         for outcome in self._load_or_refuse(group):
@@ -397,7 +418,7 @@ class Loader:
         return outcomes
 
     def finish(self) -> dict[tuple[str, str], FileOutcome]:
-        for name in list(self.groups):
+        for name in sorted(self.groups, key=lambda n: n != "result"):
             self._flush(name)
         return self.outcomes
 
