@@ -1,7 +1,9 @@
 -- Every rejected row: batch, file, row number, reasons, reason kinds and the row verbatim (JSON).
--- 不予公示: a rejected row that carries a non-disclosure reason (macro mentions_nondisclosure), or that
--- names a current result with one (e.g. a rejected decision or referral on it, a restated version),
--- is counted like any other but withheld: is_withheld, its cells (row_json) blank and its reasons
+-- 不予公示: a rejected row that the ingest stored masked (raw is_withheld: it carried a non-disclosure
+-- reason under the mapped header, or named a result that had one), or that carries one by its text
+-- (macro mentions_nondisclosure, for rows stored before the flag), or that names a current result
+-- with one (e.g. a rejected decision or referral on a result loaded later, a restated version), is
+-- counted like any other but withheld: is_withheld, its cells (row_json) blank and its reasons
 -- replaced by a fixed text (a reason can quote the record key). Its reason kinds stay, so the
 -- reject counts by kind are unchanged.
 with
@@ -46,8 +48,17 @@ naming_nondisclosed as (
 flagged as (
 
     select
-        rejects.*,
-        coalesce({{ mentions_nondisclosure("coalesce(rejects.row_json, '')") }}, false)
+        rejects.entity,
+        rejects.batch_id,
+        rejects.batch_date,
+        rejects.file_name,
+        rejects.file_row_number,
+        rejects.reasons,
+        rejects.reason_kinds,
+        rejects.row_json,
+        rejects.loaded_at,
+        coalesce(rejects.is_withheld, false)
+            or coalesce({{ mentions_nondisclosure("coalesce(rejects.row_json, '')") }}, false)
             or naming_nondisclosed.batch_id is not null as is_withheld
     from rejects
     left join naming_nondisclosed

@@ -7,6 +7,8 @@
 -- 不予公示: a result with a nondisclosure reason and the decisions on it keep their row (they are
 -- counted: status exempt, exempt_obligations) but their record_id is a masked token (macro
 -- mask_nondisclosed), so the id never reaches the serving artefact; is_nondisclosed flags them.
+-- Their dept_name is never the name as written in the record: the department's canonical name when
+-- the name resolves, else NULL (an unresolved name could be anything the clerk typed).
 with
 
 obligations as (
@@ -73,7 +75,10 @@ final as (
         tasks.task_name,
         departments.dept_code,
         departments.region_code,
-        obligations.dept_name,
+        case
+            when coalesce(obligations.is_nondisclosed, false) then departments.dept_name
+            else obligations.dept_name
+        end as dept_name,
         obligations.is_temporary_task,
         obligations.event_basis,
         obligations.event_date,

@@ -18,6 +18,8 @@ final as (
         reasons,
         reason_kinds,
         row_json,
+        -- 不予公示, decided at ingest (NULL only for rows of a warehouse not yet opened by this ingest)
+        is_withheld,
         _loaded_at as loaded_at
     from source
 
