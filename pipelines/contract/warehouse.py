@@ -134,20 +134,27 @@ def _evolve_rejects(con) -> None:
     id_headers = [_plain_key(h) for h in result.column("result_id").headers]
     key = "upper(regexp_replace(e.key, '[\\s\u3000]+', '', 'g'))"
     blank = "coalesce(trim(regexp_replace(e.value, '[\\s\u3000]+', '', 'g')), '') = ''"
-    con.execute(f"ALTER TABLE {RAW_SCHEMA}.rejects ADD COLUMN is_withheld BOOLEAN")
     cells = (f"SELECT r.rowid AS rid, unnest(map_entries(TRY_CAST(json(r.row_json) AS MAP(VARCHAR, VARCHAR)))) AS e "
              f"FROM {RAW_SCHEMA}.rejects AS r WHERE r.row_json IS NOT NULL")
-    con.execute(
-        f"""UPDATE {RAW_SCHEMA}.rejects SET is_withheld = coalesce(
-            contains(row_json, '秘密') OR contains(row_json, '隐私')
-            OR rowid IN (
-                SELECT rid FROM ({cells})
-                WHERE ({key} IN {_sql_list(reason_headers)} AND NOT {blank})
-                   OR ({key} IN {_sql_list(id_headers)} AND upper(trim(e.value)) IN (
-                       SELECT result_id FROM {RAW_SCHEMA}.result WHERE nondisclosure_reason IS NOT NULL))),
-            false)""")
-    con.execute(f"UPDATE {RAW_SCHEMA}.rejects SET row_json = NULL, reasons = ? WHERE is_withheld",
-                [WITHHELD_REASONS])
+    # one transaction: a warehouse never has the column without its rows decided and masked
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"ALTER TABLE {RAW_SCHEMA}.rejects ADD COLUMN is_withheld BOOLEAN")
+        con.execute(
+            f"""UPDATE {RAW_SCHEMA}.rejects SET is_withheld = coalesce(
+                contains(row_json, '秘密') OR contains(row_json, '隐私')
+                OR rowid IN (
+                    SELECT rid FROM ({cells})
+                    WHERE ({key} IN {_sql_list(reason_headers)} AND NOT {blank})
+                       OR ({key} IN {_sql_list(id_headers)} AND upper(trim(e.value)) IN (
+                           SELECT result_id FROM {RAW_SCHEMA}.result WHERE nondisclosure_reason IS NOT NULL))),
+                false)""")
+        con.execute(f"UPDATE {RAW_SCHEMA}.rejects SET row_json = NULL, reasons = ? WHERE is_withheld",
+                    [WITHHELD_REASONS])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _plain_key(text: str) -> str:

@@ -1,4 +1,9 @@
 -- Rejected rows, one per (batch, file, row), with the lineage columns renamed for reading.
+{%- set has_withheld_column = true -%}
+{%- if execute -%}
+    {%- set columns = adapter.get_columns_in_relation(source('raw', 'rejects')) | map(attribute='name') | map('lower') | list -%}
+    {%- set has_withheld_column = 'is_withheld' in columns or columns | length == 0 -%}
+{%- endif %}
 with
 
 source as (
@@ -18,8 +23,9 @@ final as (
         reasons,
         reason_kinds,
         row_json,
-        -- 不予公示, decided at ingest (NULL only for rows of a warehouse not yet opened by this ingest)
-        is_withheld,
+        -- 不予公示, decided at ingest. A warehouse the ingest has not opened since the column came
+        -- (it adds it then) has none yet: NULL, and the mart judges those rows by their text.
+        {% if has_withheld_column %}is_withheld{% else %}cast(null as boolean){% endif %} as is_withheld,
         _loaded_at as loaded_at
     from source
 
