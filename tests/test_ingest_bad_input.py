@@ -293,6 +293,20 @@ def test_a_broken_file_is_refused_whole_with_its_reason_and_disturbs_nothing(lan
     assert ingest(landing, warehouse) == {}
 
 
+@pytest.mark.parametrize("records_before", [2, 40])  # the scanner counts the first records one by one, later ones in blocks
+def test_a_rejected_row_after_blank_lines_is_named_by_the_row_a_spreadsheet_shows(landing, warehouse, records_before):
+    """DuckDB skips blank lines; Excel shows them as rows. The reject must name the row the clerk finds."""
+    good = [",".join(task_row(f"T-{i:04d}")) for i in range(records_before)]
+    lines = [",".join(TASK_HEADER), "", *good, "", "", ",".join(task_row("T-BAD", 开始日期="2020-02-30")), "",
+             ",".join(task_row("T-LAST"))]
+    write_bytes(landing / BATCH / "抽查任务_202007.csv", ("\r\n".join(lines) + "\r\n").encode())
+    out = ingest(landing, warehouse)["抽查任务_202007.csv"]
+    assert (out.rows_read, out.rows_rejected) == (records_before + 2, 1)
+    bad_line = lines.index(",".join(task_row("T-BAD", 开始日期="2020-02-30"))) + 1
+    assert query(warehouse, "SELECT _row_number FROM raw.rejects") == [(bad_line,)]
+    assert query(warehouse, "SELECT _row_number FROM raw.task WHERE task_id = 'T-LAST'") == [(len(lines),)]
+
+
 def test_an_invisible_character_in_a_header_is_named(landing, warehouse):
     """Issue 17: a BOM inside a header cell made a header that looks right unknown, without saying why."""
     header = [TASK_HEADER[0], "\ufeff" + TASK_HEADER[1], *TASK_HEADER[2:]]  # not the file's own BOM

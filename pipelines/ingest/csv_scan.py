@@ -42,6 +42,9 @@ class CsvShape:
     last_fields: int  # cells of the last record
     ends_with_line_break: bool
     longest_record_bytes: int
+    # per blank line, the records before it: a spreadsheet shows blank lines as rows, so a record's
+    # row number counts the blank lines above it (empty in the usual file)
+    blank_after: tuple[int, ...] = ()
 
 
 def _chars(data: bytes) -> int:
@@ -56,6 +59,7 @@ class _Scanner:
         self.state, self.field, self.record_bytes, self.cell_chars = START, 1, 0, 0
         self.quote_line = self.quote_field = 0  # where the open quoted cell began
         self.longest = 0
+        self.blank_after: list[int] = []
 
     # -- outcomes --------------------------------------------------------------------------------
     def _too_wide(self, line: int, fields: int) -> FileProblem:
@@ -65,6 +69,7 @@ class _Scanner:
     def _end_record(self) -> None:
         if self.record_bytes == 0:
             self.blank_lines += 1  # DuckDB skips an empty line; it is not a row
+            self.blank_after.append(self.records)
         else:
             self.records += 1
             if self.records > self.limits.max_rows:
@@ -131,6 +136,12 @@ class _Scanner:
         blank = lines.count(b"") + lines.count(b"\r")
         if blank:
             lines = [text for text in lines if text not in (b"", b"\r")]
+            before = self.records
+            for text in all_lines:  # where each blank line lies (rare: only then this loop)
+                if text in (b"", b"\r"):
+                    self.blank_after.append(before)
+                else:
+                    before += 1
         if not lines:
             self.blank_lines += blank
             return
@@ -203,7 +214,7 @@ class _Scanner:
         if self.state != START or self.record_bytes:
             self._end_record()  # the last record, without a line break
         return CsvShape(self.records, self.blank_lines, self.header_width, self.width, self.last_fields,
-                        ended_with_break, self.longest)
+                        ended_with_break, self.longest, tuple(self.blank_after))
 
 
 def scan_csv(path: Path, limits: Limits) -> CsvShape:

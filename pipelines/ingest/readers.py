@@ -158,6 +158,24 @@ def _csv_error(exc: Exception) -> str:
     return "，".join(parts) or text.strip().splitlines()[0][:300]
 
 
+def _count_blank_lines_in_row_numbers(con: duckdb.DuckDBPyConnection, blank_after: tuple[int, ...]) -> None:
+    """Row numbers as a spreadsheet shows them: DuckDB skips blank lines, Excel shows them as rows,
+    so each record's number grows by the blank lines above it (a reject must name the row a clerk
+    finds when opening the file). A blank line after k records is above records k+1 onwards."""
+    if not blank_after:
+        return
+    con.register("_blank_after", pa.table({"after_records": pa.array(blank_after, type=pa.int64())}))
+    con.execute(f"""CREATE TEMP TABLE _stage_numbered AS
+        WITH steps AS (SELECT after_records, count(*) AS n FROM _blank_after GROUP BY ALL),
+        above AS (SELECT after_records, sum(n) OVER (ORDER BY after_records) AS above FROM steps)
+        SELECT s.* REPLACE (s._row_number + coalesce(a.above, 0) AS _row_number)
+        FROM {STAGE} s ASOF LEFT JOIN above a ON s._row_number > a.after_records
+        ORDER BY s._row_number""")
+    con.unregister("_blank_after")
+    con.execute(f"DROP TABLE {STAGE}")
+    con.execute(f"ALTER TABLE _stage_numbered RENAME TO {STAGE}")
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     # The scanner is the authority on the file's structure (csv_scan.py): it refuses ambiguous
     # quoting and line ends and counts the records, which DuckDB must then reproduce exactly.
@@ -190,6 +208,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                           f"文件的引号或换行可能有歧义：请用 Excel 打开核对，另存为 CSV 后再放入，或重新从平台导出")
     con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT rowid + 1 AS _row_number, * FROM _csv_raw")
     con.execute("DROP TABLE _csv_raw")
+    _count_blank_lines_in_row_numbers(con, shape.blank_after)
     _check_last_record(shape)
 
 
