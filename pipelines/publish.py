@@ -130,13 +130,14 @@ def remove_stale_temporaries(versions: Path) -> None:
     """Temporary files of publishes that died (kill -9, power loss): their writer is gone."""
     for tmp in versions.glob(f".*{TMP_SUFFIX}"):
         pid = tmp.name.removesuffix(TMP_SUFFIX).rsplit(".", 1)[-1]
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and process_alive(int(pid))):
             log.warning("removing the temporary file of an interrupted publish: %s", tmp.name)
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this machine still runs (this one always does)."""
     if pid == os.getpid():
         return True
     try:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pipelines.publish import process_alive
+
 LOCK_NAME = "refresh-run.lock"
 REFRESH_STEPS = ("ingest_landing_files", "sssg_dbt_assets", "serving_artefact")  # in run order
 UNKNOWN_RUN_MAX_AGE = timedelta(hours=6)  # far longer than a refresh takes at any scale measured
@@ -94,19 +96,9 @@ def _run_process() -> int:
     return parent.pid if parent is not None else os.getpid()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _still_running(path: Path, current: dict, is_running: Callable[[str], bool | None]) -> bool:
     if current.get("host") == socket.gethostname() and isinstance(current.get("pid"), int) \
-            and not _alive(current["pid"]):
+            and not process_alive(current["pid"]):
         return False  # killed: its process is gone
     running = is_running(current.get("run_id", "?"))
     if running is not None:
