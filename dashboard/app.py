@@ -17,8 +17,13 @@ data.pin_snapshot()  # every query of this run reads the same publish, even if a
 page = st.navigation(
     {
         t("app_title"): [
+            # The app's root shows the overview through a hidden default page, so that the menu's
+            # 总览 keeps its own address: a shared link to /overview opens it (Streamlit serves a
+            # default page only at the root and answers its url_path with "Page not found").
             st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:",
-                    url_path="overview", default=True),
+                    url_path="home", default=True, visibility="hidden"),
+            st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:",
+                    url_path="overview"),
             st.Page(PAGES / "county_progress.py", title=t("nav_county"), icon=":material/map:", url_path="county"),
             st.Page(PAGES / "department_detail.py", title=t("nav_department"), icon=":material/apartment:",
                     url_path="department"),

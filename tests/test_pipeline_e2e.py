@@ -111,8 +111,8 @@ def test_the_dashboard_serves_the_published_data_in_a_real_browser(run):
         assert download.value.suggested_filename.endswith(".csv")
 
 
-PAGES = {  # url path -> a heading the page shows once it has run
-    "": "总览", "county": "县区进展", "department": "部门详情", "publication": "公示时效", "reports": "考核报告",
+PAGES = {  # url path -> a heading the page shows once it has run (every address a link may carry)
+    "": "总览", "overview": "总览", "county": "县区进展", "department": "部门详情", "publication": "公示时效", "reports": "考核报告",
     "joint": "联合与临时", "sampling": "抽查与信用", "status": "数据状态",
 }
 
@@ -138,9 +138,10 @@ def test_every_dashboard_page_works_in_a_real_browser(run):
                     page.goto(f"{base}/{path}")
                     wait_for_app(page, heading)
                     assert page.locator('[data-testid="stException"]').count() == 0, path
+                    assert page.get_by_text("Page not found").count() == 0, f"/{path}: a shared link must open its page"
                     title = page.get_by_role("heading", name=heading).first
                     assert title.bounding_box()["width"] > 60, f"{path}: CJK glyphs missing?"
-                    page.screenshot(path=str(ARTIFACTS / f"page_{path or 'overview'}_{width}.png"))
+                    page.screenshot(path=str(ARTIFACTS / f"page_{path or 'root'}_{width}.png"))
 
         with browser_page() as page:
             page.goto(f"{base}/")
