@@ -104,6 +104,7 @@ def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iter
         formats = {
             # the decimals of serving.formatters, as in the reports' workbooks
             "int": workbook.add_format({"num_format": fmt.XLSX_FORMATS["count"]}),
+            "year": workbook.add_format({"num_format": "0"}),
             "float": workbook.add_format({"num_format": fmt.XLSX_FORMATS["number"]}),
             "pct": workbook.add_format({"num_format": fmt.XLSX_FORMATS["percent"]}),
             "date": workbook.add_format({"num_format": fmt.XLSX_FORMATS["date"]}),
@@ -128,12 +129,26 @@ def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iter
     return buffer.getvalue()
 
 
+YEAR_WORDS = ("年度", "year")  # a label ending so names years (年度, 首个考核年度, Year, First year)
+
+
+def is_year_column(name, values: pd.Series) -> bool:
+    """Whole numbers that are years, under a label that says so: written 2020, never 2,020."""
+    if not str(name).lower().endswith(YEAR_WORDS) or not pd.api.types.is_numeric_dtype(values.dtype) \
+            or pd.api.types.is_bool_dtype(values.dtype):
+        return False
+    present = values.dropna()
+    return bool(len(present)) and bool(((present == present.round()) & present.between(1900, 2100)).all())
+
+
 def _column_kind(name, values: pd.Series, rates: set) -> str:
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return "text"
     if name in rates and pd.api.types.is_numeric_dtype(dtype):
         return "pct"
+    if is_year_column(name, values):
+        return "year"
     if pd.api.types.is_integer_dtype(dtype):
         return "int"
     if pd.api.types.is_float_dtype(dtype):
@@ -159,7 +174,7 @@ def _write(sheet, row: int, column: int, value, kind: str, cell_format) -> None:
     elif isinstance(value, (datetime, date)):
         sheet.write_datetime(row, column, value, cell_format)
     elif isinstance(value, (int, float)) or pd.api.types.is_number(value):
-        sheet.write_number(row, column, float(value) if kind != "int" or not float(value).is_integer()
+        sheet.write_number(row, column, float(value) if kind not in ("int", "year") or not float(value).is_integer()
                            else int(value), cell_format)
     else:
         sheet.write_string(row, column, str(value))
@@ -203,6 +218,8 @@ def display_frame(df: pd.DataFrame, percent: Iterable[str] = ()) -> tuple[pd.Dat
             text = [fmt.iso_date(v) if is_date else fmt.timestamp(v) for v in values]
         elif pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
             text = [fmt.MISSING if fmt.is_missing(v) else v for v in values]
+        elif is_year_column(name, values):
+            text = [fmt.year(v) for v in values]
         else:
             numeric.add(name)
             text = [fmt.percent(v) if name in rates else fmt.count(v) for v in values]
@@ -254,6 +271,8 @@ def display_config(df: pd.DataFrame, percent: Iterable[str] = ()) -> dict:
             continue
         if name in rates:
             config[name] = st.column_config.NumberColumn(format="percent")
+        elif is_year_column(name, df[name]):
+            config[name] = st.column_config.NumberColumn(format="%d")
         elif _column_kind(name, df[name], set()) == "int":
             # wide enough for the largest value: the grid sizes columns on the first rows only
             largest = df[name].abs().max()

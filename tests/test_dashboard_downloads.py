@@ -90,3 +90,24 @@ def test_a_table_shows_missing_values_as_a_dash_never_none():
     assert shown["数量"].tolist() == [1200, 5] and shown["数量"].dtype == df["数量"].dtype  # complete: as is
     assert numeric == {"完成率", "逾期工作日"}
     assert df["名称"].isna().sum() == 1  # the downloads' frame is untouched
+
+
+def test_a_year_is_written_2020_never_2_020_on_screen_and_in_excel():
+    """Issue 18 #3: a year column was shown "2,020" (integers get thousands separators)."""
+    import io
+    import zipfile
+
+    from dashboard.components import display_config, display_frame, is_year_column, xlsx_bytes
+
+    df = pd.DataFrame({"年度": [2020, 2021], "首个考核年度": pd.array([2020, None], dtype="Int64"),
+                       "Year": [2024.0, 2025.0], "读取行数": [608565, 2020], "年度得分": [85.5, 90.0],
+                       "年度计划数": [1999, 2001]})
+    assert [c for c in df.columns if is_year_column(c, df[c])] == ["年度", "首个考核年度", "Year"]
+    config = display_config(df)
+    assert config["年度"]["type_config"]["format"] == "%d" and config["Year"]["type_config"]["format"] == "%d"
+    assert config["读取行数"]["type_config"]["format"] == "localized"  # a count keeps its separators
+    shown, numeric = display_frame(df)
+    assert shown["首个考核年度"].tolist() == ["2020", "—"] and "首个考核年度" not in numeric
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(df))) as z:
+        styles = z.read("xl/styles.xml").decode()
+    assert 'formatCode="0"' in styles or "numFmtId=\"1\"" in styles
