@@ -5,7 +5,7 @@ contract's typed, normalised values plus lineage. dbt staging derives the curren
 """
 from __future__ import annotations
 
-from . import Entity, load_contract
+from . import Entity, label_key, load_contract
 
 RAW_SCHEMA = "raw"
 
@@ -129,9 +129,9 @@ def _evolve_rejects(con) -> None:
         "AND column_name = 'is_withheld'", [RAW_SCHEMA]).fetchone()[0]
     if present:
         return
-    result = next(e for e in load_contract().entities if e.name == "result")
-    reason_headers = [_plain_key(h) for h in result.column("nondisclosure_reason").headers]
-    id_headers = [_plain_key(h) for h in result.column("result_id").headers]
+    result = load_contract().entity("result")
+    reason_headers = [label_key(h) for h in result.column("nondisclosure_reason").headers]
+    id_headers = [label_key(h) for h in result.column("result_id").headers]
     key = "upper(regexp_replace(e.key, '[\\s\u3000]+', '', 'g'))"
     blank = "coalesce(trim(regexp_replace(e.value, '[\\s\u3000]+', '', 'g')), '') = ''"
     cells = (f"SELECT r.rowid AS rid, unnest(map_entries(TRY_CAST(json(r.row_json) AS MAP(VARCHAR, VARCHAR)))) AS e "
@@ -155,10 +155,6 @@ def _evolve_rejects(con) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
-
-
-def _plain_key(text: str) -> str:
-    return "".join(text.split()).upper()
 
 
 def _sql_list(values: list[str]) -> str:

@@ -72,27 +72,19 @@ def _checks(entity: Entity) -> tuple[list[str], list[str], list[str], list[Check
     return plain, cleaned, values, checks
 
 
-def _names_result(entity: Entity) -> bool:
+def names_result(entity: Entity) -> bool:
+    """Whether the entity's rows name a result (结果编号): their exempt flag follows the result's."""
     return any(c.name == "result_id" for c in entity.columns)
 
 
-def exempt_sql(entity: Entity) -> str:
-    """The row's exempt flag over the cleaned layer of check_group (_t_ / _k_ columns)."""
+def exempt_sql(entity: Entity, reason: str = "_t_nondisclosure_reason", result_key: str = "_k_result_id") -> str:
+    """A row's exempt flag: by default over the cleaned layer of check_group (_t_ / _k_ columns);
+    with other column expressions, of a row already stored in raw.<entity>. Needs _exempt_keys."""
     terms = []
     if any(c.name == "nondisclosure_reason" for c in entity.columns):
-        terms.append("_t_nondisclosure_reason IS NOT NULL")
-    if _names_result(entity):
-        terms.append(f"coalesce(_k_result_id IN (SELECT result_id FROM {EXEMPT_KEYS}), false)")
-    return " OR ".join(terms) or "false"
-
-
-def stored_exempt_sql(entity: Entity, alias: str) -> str:
-    """The exempt flag of a row already stored in raw.<entity> (alias `alias`); needs _exempt_keys."""
-    terms = []
-    if any(c.name == "nondisclosure_reason" for c in entity.columns):
-        terms.append(f"{alias}.nondisclosure_reason IS NOT NULL")
-    if _names_result(entity):
-        terms.append(f"coalesce({alias}.result_id IN (SELECT result_id FROM {EXEMPT_KEYS}), false)")
+        terms.append(f"{reason} IS NOT NULL")
+    if names_result(entity):
+        terms.append(f"coalesce({result_key} IN (SELECT result_id FROM {EXEMPT_KEYS}), false)")
     return " OR ".join(terms) or "false"
 
 
@@ -116,10 +108,10 @@ def _prepare_exempt_keys(con) -> None:
 def check_group(con, entity: Entity) -> None:
     """Fill _checked and _problems from _cells (and _files, for the messages)."""
     plain, cleaned, values, checks = _checks(entity)
-    if _names_result(entity):
+    if names_result(entity):
         _prepare_exempt_keys(con)
     # the 结果编号 as a key even when it is no valid code, so a refused row naming a secret result is caught
-    result_key = ", _k_result_id AS _result_key" if _names_result(entity) else ""
+    result_key = ", _k_result_id AS _result_key" if names_result(entity) else ""
     filled = " OR ".join(f"_t_{c.name} IS NOT NULL" for c in entity.columns)
     # Codes, dates, numbers and dictionary values are their own keys; free text is folded first.
     key = entity.natural_key

@@ -14,7 +14,7 @@ from datetime import datetime
 from pipelines.contract import Entity
 from pipelines.contract.warehouse import RAW_SCHEMA, REJECT_KINDS, WITHHELD_REASONS
 
-from .checks import FILES, stored_exempt_sql
+from .checks import FILES, exempt_sql
 from .sql import lit
 
 TAIL = ("内容不同（' || k.differs || '不一致）：同一批次内无法判断哪一个正确，两处均不载入；"
@@ -40,7 +40,7 @@ def withdraw_conflicts(con, entity: Entity, loaded_at: datetime) -> None:
         SELECT c._file, c._row_number AS new_row, f.file_name AS new_file, e.rowid AS other_rowid,
                e._batch_id AS other_batch, e._file_name AS other_file, e._row_number AS other_row,
                {shown_key} AS shown_key, concat_ws('', {which}) AS differs,
-               c._exempt OR coalesce({stored_exempt_sql(entity, 'e')}, false) AS withheld
+               c._exempt OR coalesce({exempt_sql(entity, 'e.nondisclosure_reason', 'e.result_id')}, false) AS withheld
         FROM _checked c JOIN {FILES} f USING (_file) JOIN {table} e ON {same_batch_other_file} AND {key_match}
         WHERE NOT c._bad AND ({differs})""")
     if not con.execute("SELECT count(*) FROM _conflicts").fetchone()[0]:

@@ -30,7 +30,7 @@ from pipelines.contract.warehouse import (LOAD_LOG_COLUMNS, RAW_SCHEMA, REASON_S
                                           create_raw_schema)
 from pipelines.settings import paths
 
-from .checks import CELLS, FILES, check_group, header_column, note_column
+from .checks import CELLS, FILES, check_group, header_column, names_result, note_column
 from .conflicts import withdraw_conflicts
 from .discover import LandingFile, discover, display_name, unsafe_reason
 from .errors import FileProblem
@@ -40,9 +40,6 @@ from .sql import lit, macros, synonym_note
 log = logging.getLogger(__name__)
 # Files staged before their groups are checked and loaded: bounds what the staged copies hold.
 GROUP_BYTES = 64 << 20
-# Entities whose rows name a result (结果编号): their group is loaded after a pending result group, so
-# a row naming a result made exempt in this run is known to be exempt (checks.py, 不予公示).
-NAMES_RESULT = ("decision", "referral")
 
 
 @dataclass(frozen=True)
@@ -387,8 +384,9 @@ class Loader:
                 self._flush(name)
 
     def _flush(self, name: str) -> None:
-        if name in NAMES_RESULT and "result" in self.groups:
-            self._flush("result")  # first: its exempt results decide which of these rows are withheld
+        if name != "result" and "result" in self.groups and names_result(load_contract().entity(name)):
+            # first: its exempt results decide which of these rows (decisions, referrals) are withheld
+            self._flush("result")
         if name not in self.groups:
             return
         group = self.groups.pop(name)

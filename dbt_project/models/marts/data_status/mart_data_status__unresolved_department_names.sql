@@ -60,7 +60,8 @@ entities as (
 
 ),
 
-unresolved as (
+-- the lookup joins on the name as written; only then is a withheld record's name replaced
+unmatched as (
 
     select
         names.entity,
@@ -72,23 +73,27 @@ unresolved as (
             when lookup.is_ambiguous then '名称对应多个部门'
             else '未找到该部门'
         end as problem,
-        names.is_withheld,
-        count(*) as records
+        names.is_withheld
     from names
     left join lookup
         on names.name_key = lookup.name_key
     where lookup.dept_code is null
-    group by
-        names.entity,
-        names.column_name,
-        names.column_label,
-        case when names.is_withheld then '{{ withheld_name }}' else names.dept_name end,
-        case when names.is_withheld then null else names.name_key end,
-        case
-            when lookup.is_ambiguous then '名称对应多个部门'
-            else '未找到该部门'
-        end,
-        names.is_withheld
+
+),
+
+unresolved as (
+
+    select
+        entity,
+        column_name,
+        column_label,
+        dept_name,
+        name_key,
+        problem,
+        is_withheld,
+        count(*) as records
+    from unmatched
+    group by all
 
 ),
 
