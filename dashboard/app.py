@@ -7,12 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, filters
 from dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
 
-st.set_page_config(page_title=t("app_title"), layout="wide")
+# The app menu holds only About (config.toml: client.toolbarMode = "minimal"), in the reader's language.
+st.set_page_config(page_title=t("app_title"), layout="wide",
+                   menu_items={"Get help": None, "Report a bug": None, "About": t("about")})
 data.pin_snapshot()  # every query of this run reads the same publish, even if a new one lands meanwhile
 page = st.navigation(
     {
@@ -37,4 +39,6 @@ page = st.navigation(
         ]
     }
 )
+filters.language_control()  # on every page, so the language holds on pages without filters
+filters.mirror_url()  # every page's address carries the view; pages with filters rewrite it once checked
 page.run()

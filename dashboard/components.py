@@ -24,6 +24,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
 
 
+# Plotly's own toolbar (zoom, pan, "Download plot as a png", in English only) is left out: the data of
+# every chart is in its table tab, with downloads in the reader's language.
+CHART_CONFIG = {"displayModeBar": False}
+
+
 def markdown_literal(value: object) -> str:
     """`value` as plain text inside Streamlit markdown: every character markdown (or its LaTeX, `$`)
     could read as syntax is backslash-escaped, so a name from an export such as `[机关](https://…)` shows
@@ -332,6 +337,6 @@ def chart_with_table(
         return
     tab_chart, tab_table = st.tabs([t("chart"), t("table")])
     with tab_chart:
-        st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}")
+        st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}", config=CHART_CONFIG)
     with tab_table:
         table_with_downloads(df, labels, file_name=file_name, key=key, percent=percent)

@@ -1,14 +1,14 @@
 """The shared sidebar filters, kept in the URL so a view can be bookmarked and sent on.
 
 `sidebar_filters(years, regions, depts)` renders 年度, 统计周期 (年 / 季 / 月) with the quarter or month,
-县（市、区） (incl. 全市), 部门 (incl. 全部) and the language, and returns a frozen `Selection`.
+县（市、区） (incl. 全市) and 部门 (incl. 全部), and returns a frozen `Selection`.
 
 URL parameters (all optional): `year=2023`, `grain=year|quarter|month`, `period=1..4|1..12`,
 `region=<GB/T 2260 code>` (the city's own code, passed in by the page, means the whole city), `dept=<dept_code>`,
 `lang=zh|en`. A value that is missing, malformed or not
-among the options falls back to the default; nothing in the URL can make a page fail. Within a session
-the widgets' state (mirrored in st.session_state[STATE_KEY], so switching pages keeps the choices) wins
-over the URL; after every run the URL is rewritten to the current choices (other parameters are kept).
+among the options falls back to the default; nothing in the URL can make a page fail. The URL is read
+once, on a session's first run, into the session's one view state (`view()`); from then on the view wins,
+every page (with or without filters) writes it back into the URL, and other parameters are kept.
 
 The parsing and the period arithmetic are pure functions (tested without Streamlit).
 """
@@ -30,8 +30,8 @@ ALL = "all"  # the option value for 全市 / 全部; never in the URL
 # URL parameter names and widget keys (one namespace so the pages do not collide with them)
 PARAMS = ("year", "grain", "period", "region", "dept", i18n.LANG_KEY)
 KEYS = {"year": "filter_year", "grain": "filter_grain", "quarter": "filter_quarter", "month": "filter_month",
-        "region": "filter_region", "dept": "filter_dept", i18n.LANG_KEY: i18n.LANG_KEY}
-STATE_KEY = "filter_state"  # the last choices, a plain session-state entry that survives page switches
+        "region": "filter_region", "dept": "filter_dept", i18n.LANG_KEY: "filter_lang"}
+VIEW_KEY = "view"  # the session's one view state (see view() below)
 
 
 @dataclass(frozen=True)
@@ -128,21 +128,6 @@ def initial_state(params: Mapping[str, object], options: Options) -> dict[str, o
             i18n.LANG_KEY: i18n.normalise_language(params.get(i18n.LANG_KEY))}
 
 
-def url_params(state: Mapping[str, object], options: Options) -> dict[str, str]:
-    """The URL parameters for a state: year and grain always (a bookmark keeps its period when newer
-    data arrive), the period unless a whole year, region/department/language unless 全市/全部/中文."""
-    out: dict[str, str] = {"year": str(state["year"]), "grain": str(state["grain"])}
-    if state["grain"] != "year":
-        out["period"] = str(state["period"])
-    if state["region"] != ALL:
-        out["region"] = str(state["region"])
-    if state["dept"] != ALL:
-        out["dept"] = str(state["dept"])
-    if state[i18n.LANG_KEY] != i18n.DEFAULT_LANG:
-        out[i18n.LANG_KEY] = str(state[i18n.LANG_KEY])
-    return out
-
-
 def selection(state: Mapping[str, object]) -> Selection:
     year, grain = int(state["year"]), str(state["grain"])
     period = int(state["period"]) if grain != "year" else 1
@@ -168,15 +153,20 @@ def _options(years, regions, depts, latest, default_grain, city_code: str | None
                    default_grain if default_grain in GRAINS else "year")
 
 
-def _seed(name: str, value: object, allowed: Sequence[object]) -> None:
-    """Put a valid value under the widget's key before it is drawn: the widget's own state when still
-    valid, else the session's last choice (another page drew the filters), else `value` (from the URL
-    or the default)."""
-    key = KEYS[name]
-    if st.session_state.get(key) in allowed:
-        return
-    previous = st.session_state.get(STATE_KEY, {}).get(name)
-    st.session_state[key] = previous if previous in allowed else value
+def checked_view(state: Mapping[str, object], options: Options, city_code: str | None = None) -> dict[str, object]:
+    """The view with every value checked against the options (a bad or missing one falls back to its
+    default); the period of the grain not chosen is kept when valid, so switching back restores it. Pure."""
+    params = {name: state.get(name) for name in ("year", "grain", "region", "dept", i18n.LANG_KEY)}
+    if city_code and _text(params.get("region")) == city_code:
+        params["region"] = ALL
+    grain = parse_choice(params.get("grain"), GRAINS, options.default_grain)
+    params["period"] = state.get(grain) if grain != "year" else None
+    out = initial_state(params, options)
+    for other in ("quarter", "month"):
+        fallback = default_period(other, int(out["year"]), options.latest)
+        out[other] = out["period"] if other == grain else parse_int(state.get(other), PERIODS[other], fallback)
+    del out["period"]
+    return out
 
 
 def sidebar_filters(
@@ -195,58 +185,115 @@ def sidebar_filters(
     `years`: the years with data; `regions`: region_code -> name of the county-level divisions
     (全市 is added; `city_code`, the city's own code, is dropped if present and in the URL means 全市);
     `depts`: dept_code -> name (全部 is added); `latest`: the latest data date, whose year and period are
-    the defaults. A page that has no region or department dimension hides that filter (its value is
-    then None and it stays out of the URL)."""
+    the defaults. A page without a region or department dimension hides that filter: the choice stays in
+    the view (and the URL) for the next page, and this page's selection has None for it."""
     options = _options(years, regions, depts, latest, default_grain, city_code)
-    region_alias = {city_code: ALL} if city_code else {}
-    url = {name: st.query_params.get(name) for name in PARAMS}
-    if _text(url.get("region")) in region_alias:
-        url["region"] = ALL
-    start = initial_state(url, options)
+    state = view()
+    state.update(checked_view(state, options, city_code))
+    lang = str(state[i18n.LANG_KEY])
 
-    _seed(i18n.LANG_KEY, start[i18n.LANG_KEY], list(i18n.LANGUAGES))
-    _seed("year", start["year"], options.years)
-    _seed("grain", start["grain"], GRAINS)
     sidebar = st.sidebar
-    lang = sidebar.segmented_control(
-        t("language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=KEYS[i18n.LANG_KEY],
-        required=True,
-    ) or i18n.DEFAULT_LANG
     sidebar.header(t("filters", lang))
-    year = sidebar.selectbox(t("year", lang), options.years[::-1], key=KEYS["year"])
+    year = sidebar.selectbox(t("year", lang), options.years[::-1], key=_draw("year", state["year"]),
+                             on_change=_keep, args=("year",))
     grain = sidebar.segmented_control(
-        t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang), key=KEYS["grain"],
-        required=True,
+        t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang), key=_draw("grain", state["grain"]),
+        on_change=_keep, args=("grain",), required=True,
     ) or options.default_grain
-
     period = 1
-    if grain != "year":
-        allowed = PERIODS[grain]  # one widget per grain: quarter 3 does not turn into March
-        _seed(grain, start["period"] if start["grain"] == grain else default_period(grain, year, options.latest),
-              allowed)
+    if grain != "year":  # one widget per grain: quarter 3 does not turn into March
         period = sidebar.selectbox(
-            t(grain, lang), allowed, format_func=lambda p: i18n.period_label(grain, p, lang), key=KEYS[grain],
+            t(grain, lang), PERIODS[grain], format_func=lambda p: i18n.period_label(grain, p, lang),
+            key=_draw(grain, state[grain]), on_change=_keep, args=(grain,),
         )
-
-    region = ALL
+    region = dept = ALL
     if show_region:
-        _seed("region", start["region"], [ALL, *options.regions])
         names = {ALL: t("all_regions", lang), **options.regions}
-        region = sidebar.selectbox(t("region", lang), list(names), format_func=names.get, key=KEYS["region"])
-    dept = ALL
+        region = sidebar.selectbox(t("region", lang), list(names), format_func=names.get,
+                                   key=_draw("region", state["region"]), on_change=_keep, args=("region",))
     if show_dept:
-        _seed("dept", start["dept"], [ALL, *options.depts])
         names = {ALL: t("all_depts", lang), **options.depts}
-        dept = sidebar.selectbox(t("dept", lang), list(names), format_func=names.get, key=KEYS["dept"])
+        dept = sidebar.selectbox(t("dept", lang), list(names), format_func=names.get,
+                                 key=_draw("dept", state["dept"]), on_change=_keep, args=("dept",))
+    mirror_url()
+    return selection({"year": year, "grain": grain, "period": period, "region": region, "dept": dept,
+                      i18n.LANG_KEY: lang})
 
-    state = {"year": year, "grain": grain, "period": period, "region": region, "dept": dept,
-             i18n.LANG_KEY: lang}
-    st.session_state[STATE_KEY] = {**state, grain: period} if grain != "year" else dict(state)
-    wanted = url_params(state, options)
+
+# --- the one view state --------------------------------------------------------------------------
+# st.session_state[VIEW_KEY] holds the user's choices (year, grain, quarter, month, region, dept, lang)
+# for the whole session. It is a plain entry, not a widget's: Streamlit drops a widget's state when a
+# page without that widget runs, which is why choices used to fall back to their defaults after a page
+# switch. Widgets are drawn from the view on every run and copy a change back into it (on_change), and
+# every page writes the view into the URL, so a reload or a shared link opens the same view.
+
+def view() -> dict[str, object]:
+    """The session's view state, created from the URL on the session's first run (values are checked
+    against the data's options when the filters are drawn)."""
+    state = st.session_state.get(VIEW_KEY)
+    if not isinstance(state, dict):
+        state = view_from_params({name: st.query_params.get(name) for name in PARAMS})
+        st.session_state[VIEW_KEY] = state
+    return state
+
+
+def view_from_params(params: Mapping[str, object]) -> dict[str, object]:
+    """The raw view of URL parameters: text as given (checked later), the period under its grain."""
+    grain = _text(params.get("grain"))
+    state: dict[str, object] = {name: _text(params.get(name)) for name in ("year", "grain", "region", "dept")}
+    state["quarter"] = state["month"] = None
+    if grain in ("quarter", "month"):
+        state[grain] = _text(params.get("period"))
+    state[i18n.LANG_KEY] = i18n.normalise_language(params.get(i18n.LANG_KEY))
+    return state
+
+
+def view_params(state: Mapping[str, object]) -> dict[str, str]:
+    """The URL parameters of a view: the values it holds, the period of its grain, 中文 left out."""
+    out: dict[str, str] = {}
+    for name in ("year", "grain", "region", "dept"):
+        if state.get(name) not in (None, "", ALL):
+            out[name] = str(state[name])
+    grain = state.get("grain")
+    if grain in ("quarter", "month") and state.get(grain) is not None:
+        out["period"] = str(state[grain])
+    if state.get(i18n.LANG_KEY, i18n.DEFAULT_LANG) != i18n.DEFAULT_LANG:
+        out[i18n.LANG_KEY] = str(state[i18n.LANG_KEY])
+    return out
+
+
+def write_url(wanted: Mapping[str, str]) -> None:
+    """Make the URL's filter parameters exactly `wanted` (other parameters are kept)."""
     for name in PARAMS:
         if name in wanted:
             if st.query_params.get(name) != wanted[name]:
                 st.query_params[name] = wanted[name]
         elif name in st.query_params:
             del st.query_params[name]
-    return selection(state)
+
+
+def _keep(name: str) -> None:
+    """on_change of a filter widget: its new value into the view."""
+    view()[name] = st.session_state[KEYS[name]]
+
+
+def _draw(name: str, value: object) -> str:
+    """The widget key of `name`, holding `value` before the widget is drawn (from the view, every run)."""
+    st.session_state[KEYS[name]] = value
+    return KEYS[name]
+
+
+def language_control() -> str:
+    """The language switch, drawn by the router on every page (pages without filters included)."""
+    state = view()
+    lang = st.sidebar.segmented_control(
+        i18n.t("language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
+        key=_draw(i18n.LANG_KEY, state[i18n.LANG_KEY]), on_change=_keep, args=(i18n.LANG_KEY,), required=True,
+    ) or i18n.DEFAULT_LANG
+    return str(lang)
+
+
+def mirror_url() -> None:
+    """Write the view into the URL: every page calls this (through the router), so a page without
+    filters keeps them in its address too."""
+    write_url(view_params(view()))

@@ -1,7 +1,7 @@
 """UI strings in Chinese (the default) and English, and the current language.
 
-`t("no_data")` looks a key up in STRINGS for the current language: the language chosen in the
-sidebar (st.session_state["lang"]), else the URL (`?lang=en`), else Chinese. A key or translation that
+`t("no_data")` looks a key up in STRINGS for the current language: the session's view state
+(dashboard.filters.view: the sidebar's choice, first taken from the URL's `?lang=en`), else Chinese. A key or translation that
 is missing falls back to Chinese, then to the key itself; `t` never raises.
 """
 from __future__ import annotations
@@ -24,6 +24,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_sampling": {"zh": "抽查与信用", "en": "Sampling and credit"},
     "nav_reports": {"zh": "考核报告", "en": "Reports"},
     "nav_status": {"zh": "数据状态", "en": "Data status"},
+    "about": {"zh": "抚顺市“双随机、一公开”监管绩效看板：依据省“互联网+监管”系统导出数据，按年度考核规则计算各部门、"
+                    "各县（市、区）的抽查、公示、联合与信用指标。口径见“考核报告”和“数据状态”。",
+              "en": "Fushun joint random inspection performance dashboard: the sampling, publication, joint-"
+                    "inspection and credit measures of every department and county, computed by the annual "
+                    "assessment rules from the provincial platform's exports. Definitions: see Reports and "
+                    "Data status."},
     # general
     "no_data": {"zh": "所选范围内没有数据", "en": "No data for the selected range"},
     "chart": {"zh": "图表", "en": "Chart"},
@@ -166,14 +172,12 @@ def normalise_language(value: object) -> str:
 
 
 def current_language() -> str:
-    """The language of this run: the sidebar choice, else `?lang=`, else Chinese. Outside a Streamlit
-    run (plain Python, tests) this is Chinese."""
+    """The language of this run: the view state's (the sidebar choice, first `?lang=`), else Chinese.
+    Outside a Streamlit run (plain Python, tests) this is Chinese."""
     try:
-        import streamlit as st
+        from dashboard.filters import view  # the view state lives with the filters that draw it
 
-        if LANG_KEY in st.session_state:
-            return normalise_language(st.session_state[LANG_KEY])
-        return normalise_language(st.query_params.get(LANG_KEY))
+        return normalise_language(view().get(LANG_KEY))
     except Exception:  # no script run context, or a session-state/query-param oddity: never fail on language
         return DEFAULT_LANG
 

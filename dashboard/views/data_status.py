@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures
-from dashboard.components import markdown_literal, table
+from dashboard.components import CHART_CONFIG, markdown_literal, table
 from pipelines import run_status
 from serving import formatters as fmt
 from serving import status
@@ -94,7 +94,7 @@ table(
 st.subheader("各实体记录数")
 st.caption("加载行数 = 当前记录 + 被后续批次取代的旧版本；拒收行不进入仓库。")
 entities = status.entities()
-st.plotly_chart(plain_figure(figures.rows_per_entity_bar(entities)), width="stretch")
+st.plotly_chart(plain_figure(figures.rows_per_entity_bar(entities)), width="stretch", config=CHART_CONFIG)
 table(
     entities.assign(last_loaded_at=[fmt.timestamp(v) for v in entities["last_loaded_at"]]),
     {"entity_title": "数据类别", "files": "文件数", "rows_loaded": "加载行数", "current_records": "当前记录数",
@@ -111,7 +111,7 @@ if kinds.empty:
 else:
     st.caption("一行可能有多个原因类别，在每个类别下各计一次；比例的分母为全部拒收行。")
     kinds = kinds.assign(share=[fmt.share(n, fresh.rows_rejected) for n in kinds["rejected_rows"]])
-    st.plotly_chart(plain_figure(figures.reject_kinds_bar(kinds)), width="stretch")
+    st.plotly_chart(plain_figure(figures.reject_kinds_bar(kinds)), width="stretch", config=CHART_CONFIG)
     table(
         kinds,
         {"reason_kind_label": "原因类别", "rejected_rows": "拒收行数", "share": "占拒收行"},
