@@ -26,6 +26,7 @@ page = st.navigation(
                     url_path="home", default=True, visibility="hidden"),
             st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:",
                     url_path="overview"),
+            st.Page(PAGES / "ranking.py", title=t("nav_ranking"), icon=":material/leaderboard:", url_path="ranking"),
             st.Page(PAGES / "county_progress.py", title=t("nav_county"), icon=":material/map:", url_path="county"),
             st.Page(PAGES / "department_detail.py", title=t("nav_department"), icon=":material/apartment:",
                     url_path="department"),

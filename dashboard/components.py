@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -86,10 +87,12 @@ def _display_width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)  # CJK characters are two columns wide
 
 
-def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iterable[str] = ()) -> bytes:
+def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iterable[str] = (),
+               number_formats: Mapping[str, str] | None = None) -> bytes:
     """An Excel workbook of `table` (formulas neutralised): bold frozen header row with a filter,
     integers as #,##0, other numbers as #,##0.00, rates (see `percent_columns`) as 0.0%, dates as
-    yyyy-mm-dd, timestamps as yyyy-mm-dd hh:mm, empty cells for missing values."""
+    yyyy-mm-dd, timestamps as yyyy-mm-dd hh:mm, empty cells for missing values; `number_formats` gives
+    a numeric column its own format (scores 0.0, changes +0.0)."""
     import xlsxwriter
 
     safe = neutralise_formulas(table)
@@ -122,6 +125,9 @@ def xlsx_bytes(table: pd.DataFrame, *, sheet_name: str = "数据", percent: Iter
             kind = _column_kind(table.columns[position], source, rates)
             sheet.write_string(0, position, str(column), header)
             cell_format = formats[kind]
+            own = (number_formats or {}).get(table.columns[position])
+            if own and kind in ("int", "float"):
+                kind, cell_format = "float", workbook.add_format({"num_format": own})
             for row, value in enumerate(values.tolist(), start=1):
                 _write(sheet, row, position, value, kind, cell_format)
             width = max([_display_width(column), *(_display_width(v) for v in values.head(200).tolist())])
@@ -185,6 +191,15 @@ def _write(sheet, row: int, column: int, value, kind: str, cell_format) -> None:
         sheet.write_string(row, column, str(value))
 
 
+@dataclass(frozen=True)
+class NumberText:
+    """How a numeric column shows while it stays a number (so clicking its header sorts it by value):
+    `write` turns each value into its text on screen (a serving.formatters function; a missing value
+    shows —), `xlsx` is the Excel download's number format (serving.formatters.XLSX_FORMATS)."""
+    write: Callable[[object], str]
+    xlsx: str = fmt.XLSX_FORMATS["number"]
+
+
 def labelled(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """The columns in `labels`, in its order, renamed to their Chinese labels."""
     return df.loc[:, list(labels)].rename(columns=labels)
@@ -202,18 +217,21 @@ def date_columns(df: pd.DataFrame) -> dict:
     return config
 
 
-def display_frame(df: pd.DataFrame, percent: Iterable[str] = ()) -> tuple[pd.DataFrame, set]:
+def display_frame(df: pd.DataFrame, percent: Iterable[str] = (),
+                  keep: Iterable[str] = ()) -> tuple[pd.DataFrame, set]:
     """What a table shows on screen: every missing value as — (never None or NaN). A column with a
     missing value is written out as text by serving.formatters (dates ISO, timestamps in Asia/Shanghai,
     rates as percent, numbers with thousands separators); complete columns keep their type and the
     formats of `display_config`. Returns the frame and the names of the numeric columns written out
-    (to keep them right-aligned). The downloads keep the typed values (an empty cell for missing)."""
+    (to keep them right-aligned). The downloads keep the typed values (an empty cell for missing).
+    Columns in `keep` stay as they are (a `NumberText` column, written by the table itself)."""
     rates = percent_columns(df, percent)
+    keep = set(keep)
     out = df.copy()
     numeric = set()
     for position, name in enumerate(df.columns):
         values = df.iloc[:, position]
-        if not values.isna().any():
+        if name in keep or not values.isna().any():
             continue
         dtype = values.dtype
         if pd.api.types.is_datetime64_any_dtype(dtype):
@@ -294,19 +312,28 @@ def table_with_downloads(
     key: str,
     percent: Iterable[str] = (),
     empty: str | None = None,
+    numbers: Mapping[str, NumberText] | None = None,
 ) -> None:
     """A full-width table and two downloads of exactly what is shown: CSV (UTF-8 with BOM) and Excel
     (frozen header, number formats). `labels` picks and renames columns (see `labelled`); `percent`
     names (labelled) columns holding fractions to show as 0.0% (columns ending in 率 etc. are found
-    anyway); `file_name` is the stem (any .csv/.xlsx is dropped). Empty: a plain message instead."""
+    anyway); `numbers` (labelled) numeric columns that stay numbers, so they sort by value, shown as
+    their `NumberText` writes them (— for a missing value) and downloaded as numbers in its Excel
+    format; `file_name` is the stem (any .csv/.xlsx is dropped). Empty: a plain message instead."""
     if df.empty:
         st.info(empty or t("no_data"))
         return
     shown = labelled(df, dict(labels)) if labels else df
     percent = list(percent)
-    on_screen, numeric = display_frame(shown, percent)
-    st.dataframe(on_screen, width="stretch", hide_index=True,
-                 column_config=_shown_config(on_screen, numeric, percent))
+    numbers = {name: spec for name, spec in (numbers or {}).items() if name in shown.columns}
+    on_screen, numeric = display_frame(shown, percent, keep=numbers)
+    config = _shown_config(on_screen, numeric, percent)
+    data: object = on_screen
+    if numbers:
+        # the grid shows a Styler's text only in a number column without a format of its own
+        config.update({name: st.column_config.NumberColumn() for name in numbers})
+        data = on_screen.style.format({name: spec.write for name, spec in numbers.items()})
+    st.dataframe(data, width="stretch", hide_index=True, column_config=config, placeholder=fmt.MISSING)
     stem = _stem(file_name)
     col_csv, col_xlsx, _ = st.columns([1, 1, 4])
     col_csv.download_button(
@@ -314,7 +341,8 @@ def table_with_downloads(
         key=f"download_csv_{key}", on_click="ignore", icon=":material/download:",
     )
     col_xlsx.download_button(
-        t("download_xlsx"), data=xlsx_bytes(shown, sheet_name=stem, percent=percent),
+        t("download_xlsx"), data=xlsx_bytes(shown, sheet_name=stem, percent=percent,
+                                            number_formats={n: spec.xlsx for n, spec in numbers.items()}),
         file_name=f"{stem}.xlsx", mime=XLSX_MIME,
         key=f"download_xlsx_{key}", on_click="ignore", icon=":material/table_view:",
     )

@@ -156,6 +156,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "map_no_data": {"zh": "无数据", "en": "No data"},
     "numerator": {"zh": "分子", "en": "Numerator"},
     "denominator": {"zh": "分母", "en": "Denominator"},
+    # ranking (dashboard/views/ranking.py keeps its own strings)
+    "nav_ranking": {"zh": "排名", "en": "Ranking"},
 }
 
 MONTH_NAMES_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

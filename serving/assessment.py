@@ -1,8 +1,9 @@
-"""The annual assessment as dbt computed it: scores, ranks, ranking and circular status
-(mart_assessment__scores), score parts with points and points lost on one basis
-(mart_assessment__score_parts), the shortfalls behind each circular entry (mart_assessment__circular_
-shortfalls), the milestones (mart_assessment__milestones) and the mechanism gaps behind them. Names
-come from dim_unit and dim_metric, labels from dim_code_label; nothing is recomputed here.
+"""The annual assessment as dbt computed it: scores, ranks, ranking and circular status and the change
+on the previous year (mart_assessment__scores), score parts with points and points lost on one basis
+(mart_assessment__score_parts), every unit's shortfalls (mart_assessment__shortfalls) and those behind
+each circular entry (mart_assessment__circular_shortfalls), the milestones (mart_assessment__milestones)
+and the mechanism gaps behind them. Names come from dim_unit and dim_metric, labels from dim_code_label;
+nothing is recomputed here.
 """
 from __future__ import annotations
 
@@ -61,14 +62,17 @@ def circular(year: int, region_code: str | None = None, lang: str = "zh") -> pd.
 
 
 def shortfalls(year: int, unit_codes: Sequence[str] | None = None, *, main_only: bool = False,
-               lang: str = "zh") -> pd.DataFrame:
-    """The shortfalls behind circular entries, most points lost first, with the metric's name and unit
-    and the target as text."""
+               lang: str = "zh", named_only: bool = True) -> pd.DataFrame:
+    """The shortfalls behind circular entries (mart_assessment__circular_shortfalls), or with
+    `named_only=False` those of every assessed unit (mart_assessment__shortfalls: the same ranking, of
+    which the circular's are the named units' rows), most points lost first, with the metric's name and
+    unit and the target as text. `main_only`: the main shortfalls, a unit's weakest parts."""
     sx = _suffix(lang)
+    mart = "mart_assessment__circular_shortfalls" if named_only else "mart_assessment__shortfalls"
     out = query(
         f"""
         SELECT c.*, m.name_{sx} AS metric_name, m.unit, m.sort_order
-        FROM marts.mart_assessment__circular_shortfalls AS c
+        FROM marts.{mart} AS c
         LEFT JOIN marts.dim_metric AS m ON c.metric_code = m.metric_code
         WHERE c.year = ? AND (? IS NULL OR list_contains(?::VARCHAR[], c.unit_code))
           AND (NOT ? OR c.is_main_shortfall)
@@ -157,6 +161,33 @@ def shortfalls_text(rows: pd.DataFrame, lang: str = "zh") -> str:
     """A unit's shortfalls (rows of `shortfalls()`, in rank order) joined; empty when there are none."""
     glue = "; " if lang == "en" else "；"
     return glue.join(shortfall_text(r, lang) for _, r in rows.sort_values("shortfall_rank").iterrows())
+
+
+def ranking(year: int, scope: str, lang: str = "zh", region_code: str | None = None) -> pd.DataFrame:
+    """Every unit of one scope and year as the ranking lists it: the rows of `scores()` (ranked units
+    first, by rank; then the units not ranked, whose `ranking_status_label` says why), optionally only
+    those of one county (`region_code`), with
+
+    - `weakest_parts_text`: the unit's main shortfalls (mart_assessment__shortfalls.is_main_shortfall,
+      the parts that lost most points) written by `shortfalls_text`: for a unit named in the circular,
+      character for character the 主要失分项 the circular, the PDF and the XLSX print; empty when the
+      unit lost no points;
+    - `last_year_score_change` / `last_year_rank_change`: the mart's score_change / rank_change (places
+      gained) when the unit's previous assessed year is `year - 1`, else missing (first assessed year,
+      or not assessed last year), so a change is never against an older year."""
+    out = scores(year, scope, lang)
+    if region_code:
+        out = out[out["region_code"] == region_code]
+    out = out.reset_index(drop=True)
+    lost = shortfalls(year, out["unit_code"].tolist(), main_only=True, lang=lang, named_only=False)
+    lost = lost[lost["scope"] == scope]
+    texts = {code: shortfalls_text(rows, lang) for code, rows in lost.groupby("unit_code", sort=False)}
+    last_year = out["previous_year"].eq(year - 1).fillna(False).astype(bool)
+    return out.assign(
+        weakest_parts_text=[texts.get(code, "") for code in out["unit_code"]],
+        last_year_score_change=out["score_change"].where(last_year),
+        last_year_rank_change=out["rank_change"].where(last_year),
+    )
 
 
 def year_summary(year: int, lang: str = "zh") -> pd.DataFrame:

@@ -3,7 +3,8 @@
 - rates: percent with one decimal (`12.3%`); a rate that is not 0 but would print as 0.0% prints
   `<0.1%`, one that is not 1 but would print as 100.0% prints `>99.9%`, so a shortfall never reads as
   met; a ratio (unit `ratio`, items per visit) with two decimals; NULL is 不适用 / n/a (never 0%);
-- scores and points with one decimal (`85.3`), a change of a score with its sign (`+22.5`);
+- scores and points with one decimal (`85.3`), a change of a score with its sign (`+22.5`), a change of
+  a rank in places with its sign (`+2`: moved up two places);
 - counts with thousands separators (`806,370`), years without (`2025`);
 - a change of a rate in percentage points with its sign (`+1.0个百分点` / `+1.0 pts`);
 - dates ISO (`2025-06-30`), timestamps in Asia/Shanghai (`2025-06-30 14:05:09`).
@@ -25,7 +26,8 @@ NOT_APPLICABLE = {"zh": "不适用", "en": "n/a"}
 PERCENT_POINTS = {"zh": "个百分点", "en": " pts"}
 # spreadsheet number formats with the decimals of the formatters below
 XLSX_FORMATS = {"percent": "0.0%", "ratio": "0.00", "score": "0.0", "count": "#,##0", "number": "#,##0.00",
-                "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+                "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "rank": "0",
+                "score_change": "+0.0;-0.0;0.0", "rank_change": "+0;-0;0"}
 
 
 def fixed(value: float, places: int) -> str:
@@ -87,8 +89,26 @@ def score(value) -> str:
 
 
 def score_change(value) -> str:
-    """A change of a score in points, with its sign and one decimal (`+22.5`, `-3.0`); — when missing."""
-    return MISSING if is_missing(value) else f"{float(value):+.1f}"
+    """A change of a score in points, with its sign and one decimal, rounded half up like `score`
+    (`+22.5`, `-3.0`, `+0.0`); — when missing."""
+    if is_missing(value):
+        return MISSING
+    text = fixed(value, 1)
+    return text if text.startswith("-") else "+" + text
+
+
+def rank_change(value) -> str:
+    """A change of a rank in places gained (`+2`: up two places, `-1`: down one, `0`); — when missing."""
+    if is_missing(value):
+        return MISSING
+    places = int(value)
+    return f"{places:+d}" if places else "0"
+
+
+def rounded(value, places: int = 1) -> float | None:
+    """`value` as a number with `places` decimals, rounded half up as the text formatters write it (a
+    download that keeps numbers holds what the screen shows); None when missing."""
+    return None if is_missing(value) else float(fixed(value, places))
 
 
 def rank(position, of) -> str:

@@ -310,18 +310,25 @@ def scores_frame(parts: pd.DataFrame) -> pd.DataFrame:
     df["previous_year"] = by_unit["year"].shift()
     df["previous_score"] = by_unit["score"].shift()
     df["score_change"] = df["score"] - df["previous_score"]
+    df["previous_rank"] = by_unit["score_rank"].shift()
+    df["previous_units_ranked"] = by_unit["units_ranked"].shift()
+    df["rank_change"] = df["previous_rank"] - df["score_rank"]
     df["first_year"] = by_unit["year"].transform("min")
     df["first_score"] = by_unit["score"].transform("first")
     df["score_change_since_first"] = df["score"] - df["first_score"]
     return df
 
 
-def shortfalls_frame(parts: pd.DataFrame, scores: pd.DataFrame, main: int = 3) -> pd.DataFrame:
-    """mart_assessment__circular_shortfalls: the parts that lost points of every unit named in the
-    circular, most points lost first (metric display order breaks ties)."""
+def shortfalls_frame(parts: pd.DataFrame, scores: pd.DataFrame, main: int = 3, *,
+                     named_only: bool = True) -> pd.DataFrame:
+    """mart_assessment__shortfalls (`named_only=False`): the parts that lost points of every unit, most
+    points lost first (metric display order breaks ties); mart_assessment__circular_shortfalls: those
+    rows of the units named in the circular."""
     order = {m[0]: m[1] for m in METRICS}
-    named = scores[scores["named_in_circular"]][["scope", "unit_code", "year"]]
-    lost = parts.merge(named, on=["scope", "unit_code", "year"])
+    lost = parts
+    if named_only:
+        named = scores[scores["named_in_circular"]][["scope", "unit_code", "year"]]
+        lost = parts.merge(named, on=["scope", "unit_code", "year"])
     lost = lost[~lost["not_applicable"] & (lost["points_lost"] > 1e-6)].copy()
     lost["_order"] = lost["metric_code"].map(order)
     lost = lost.sort_values(["scope", "unit_code", "year", "points_lost", "_order"],
@@ -385,7 +392,9 @@ def make_assessment_serving(path: Path) -> Path:
             CAST(year AS INTEGER) AS year, CAST(score_rank AS BIGINT) AS score_rank,
             CAST(units_ranked AS BIGINT) AS units_ranked, CAST(dept_code AS VARCHAR) AS dept_code,
             CAST(circular_parameter AS DECIMAL(9,4)) AS circular_parameter,
-            CAST(previous_year AS INTEGER) AS previous_year, CAST(first_year AS INTEGER) AS first_year)
+            CAST(previous_year AS INTEGER) AS previous_year, CAST(first_year AS INTEGER) AS first_year,
+            CAST(previous_rank AS BIGINT) AS previous_rank,
+            CAST(previous_units_ranked AS BIGINT) AS previous_units_ranked, CAST(rank_change AS BIGINT) AS rank_change)
             FROM scores_df""")
         con.register("parts_df", parts)
         con.execute("""CREATE TABLE marts.mart_assessment__score_parts AS SELECT * REPLACE (
@@ -398,6 +407,10 @@ def make_assessment_serving(path: Path) -> Path:
         con.execute("""CREATE TABLE marts.mart_assessment__circular_shortfalls AS SELECT * REPLACE (
             CAST(year AS INTEGER) AS year, CAST(dept_code AS VARCHAR) AS dept_code,
             CAST(shortfall_rank AS BIGINT) AS shortfall_rank) FROM shortfalls_df""")
+        con.register("all_shortfalls_df", shortfalls_frame(parts, scores, named_only=False))
+        con.execute("""CREATE TABLE marts.mart_assessment__shortfalls AS SELECT * REPLACE (
+            CAST(year AS INTEGER) AS year, CAST(dept_code AS VARCHAR) AS dept_code,
+            CAST(shortfall_rank AS BIGINT) AS shortfall_rank) FROM all_shortfalls_df""")
         con.register("milestones_df", milestones_frame(fct))
         con.execute("""CREATE TABLE marts.mart_assessment__milestones AS SELECT * REPLACE (
             CAST(due_date AS DATE) AS due_date, CAST(year AS INTEGER) AS year, CAST(numerator AS BIGINT) AS numerator,

@@ -111,3 +111,41 @@ def test_a_year_is_written_2020_never_2_020_on_screen_and_in_excel():
     with zipfile.ZipFile(io.BytesIO(xlsx_bytes(df))) as z:
         styles = z.read("xl/styles.xml").decode()
     assert 'formatCode="0"' in styles or "numFmtId=\"1\"" in styles
+
+
+NUMBERS_APP = '''
+import pandas as pd
+from dashboard.components import NumberText, table_with_downloads
+from serving import formatters as fmt
+df = pd.DataFrame({"单位": ["甲", "乙", "丙"], "得分": [70.2, 100.0, None],
+                   "名次": pd.array([2, 1, None], dtype="Int64"), "说明": ["a", None, "c"]})
+table_with_downloads(df, file_name="得分", key="scores",
+                     numbers={"得分": NumberText(fmt.score, fmt.XLSX_FORMATS["score"]),
+                              "名次": NumberText(lambda r: fmt.rank(r, 2), fmt.XLSX_FORMATS["rank"])})
+'''
+
+
+def test_number_columns_stay_numbers_shown_by_their_formatter():
+    """Issue 18 #5: a ranking sorts by value, so its numbers stay numbers on screen (a text "100.0" would
+    sort before "70.2"), written by serving.formatters through a Styler; missing values show —."""
+    import pyarrow as pa
+
+    at = AppTest.from_string(NUMBERS_APP, default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (frame,) = at.dataframe
+    assert frame.value["得分"].dtype.kind == "f" and frame.value["名次"].dtype.name == "Int64"
+    assert frame.proto.placeholder == "—"
+    text = pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert text["得分"].tolist() == ["70.2", "100.0", "—"] and text["名次"].tolist() == ["2 / 2", "1 / 2", "—"]
+    assert text["说明"].tolist() == ["a", "—", "c"]  # other columns as before
+
+
+def test_xlsx_number_formats_per_column():
+    df = pd.DataFrame({"得分": [70.2, None], "变化": [2.5, -1.0], "名次": pd.array([3, None], dtype="Int64")})
+    data = xlsx_bytes(df, number_formats={"得分": "0.0", "变化": "+0.0;-0.0;0.0", "名次": "0"})
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        styles = zf.read("xl/styles.xml").decode()
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert 'formatCode="0.0"' in styles and 'formatCode="+0.0;-0.0;0.0"' in styles
+    assert re.search(r"<v>70.2</v>", sheet) and re.search(r"<v>-1</v>", sheet) and re.search(r"<v>3</v>", sheet)

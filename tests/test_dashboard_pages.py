@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -317,7 +318,7 @@ def test_sampling_credit_gradient_and_compliance(serving):
 
 def test_pages_say_so_when_nothing_is_published(tmp_path, monkeypatch):
     monkeypatch.setenv("SSSG_SERVING_PATH", str(tmp_path / "none" / "warehouse.duckdb"))
-    for page in ("overview.py", "county_progress.py", "joint_temporary.py", "sampling_credit.py"):
+    for page in ("overview.py", "ranking.py", "county_progress.py", "joint_temporary.py", "sampling_credit.py"):
         at = run(page)
         assert at.info[0].value.startswith("数据尚未发布")
         assert not at.metric
@@ -368,3 +369,172 @@ def test_a_name_with_markup_is_plain_text_in_every_chart(serving, page):
     assert specs, f"{page} draws charts"
     assert not [s for s in specs if "<a href" in s or "<a " in s], "a name from the export became markup"
     assert any("&lt;a href=" in s for s in specs), "the names are in the charts, escaped"
+
+
+# --- 排名 --------------------------------------------------------------------------------------------
+
+def shown(element) -> pd.DataFrame:
+    """A table as the grid writes it: the Styler's display text where the page keeps numbers as numbers
+    (so they sort by value), else the values."""
+    import pyarrow as pa
+    styler = element.proto.arrow_data.styler
+    if not styler.display_values:
+        return element.value
+    return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
+
+
+def ranking_tables(at: AppTest) -> dict:
+    """The ranking page's two tables by scope: (values, text on screen)."""
+    out = {}
+    for element in at.dataframe:
+        columns = set(element.value.columns)
+        if {"部门", "考核得分"} <= columns or {"Department", "Score"} <= columns:
+            out["department"] = (element.value, shown(element))
+        elif {"县（市、区）", "考核得分"} <= columns or {"County / district", "Score"} <= columns:
+            out["region"] = (element.value, shown(element))
+    return out
+
+
+def test_ranking_lists_every_unit_with_rank_and_score_of_the_mart(serving):
+    from serving import formatters as fmt
+
+    at = run("ranking.py")
+    assert at.title[0].value == "排名"
+    assert [tab.label for tab in at.tabs] == ["部门（3）", "县（市、区）（3）"]
+    tables = ranking_tables(at)
+    for scope in ("department", "region"):
+        values, text = tables[scope]
+        mart = read(serving, assessment.scores, 2023, scope)
+        name = "部门" if scope == "department" else "县（市、区）"
+        # every unit of the scope and year, in the mart's order: ranked by rank, then the units not ranked
+        assert values[name].tolist() == mart["unit_name"].tolist()
+        assert [None if pd.isna(r) else int(r) for r in values["排名"]] == \
+            [None if pd.isna(r) else int(r) for r in mart["score_rank"]]
+        assert values["考核得分"].tolist() == [fmt.rounded(v) for v in mart["score"]]
+        assert text["考核得分"].tolist() == [fmt.score(v) for v in mart["score"]]
+        assert text["排名"].tolist() == [fmt.rank(r, n) for r, n in zip(mart["score_rank"], mart["units_ranked"])]
+        assert values["排名情况"].tolist() == mart["ranking_status_label"].tolist()
+        assert values["通报情况"].tolist() == mart["circular_status_label"].tolist()
+        for column in text.columns:  # never a raw None / nan / code on screen
+            assert not {"None", "nan", "<NA>", "NaN", ""} & {str(v) for v in text[column]}, column
+    values, text = tables["department"]
+    assert text[["排名", "部门", "考核得分", "得分较2022年", "名次较2022年（+为上升）", "排名情况"]].values.tolist() == [
+        ["1 / 2", "抚顺市东洲区住房和城乡建设局", "95.0", "+57.5", "+2", label("ranking_status", "ranked")],
+        ["2 / 2", "抚顺市市场监督管理局", "47.5", "-40.0", "0", label("ranking_status", "ranked")],
+        # not ranked: listed last, with the reason; a score change but no rank change
+        ["—", "抚顺市新抚区教育局", "100.0", "+5.0", "—", label("ranking_status", "too_few_parts")]]
+    assert values["所属县（市、区）"].tolist() == ["东洲区", "市本级", "新抚区"]
+    values, text = tables["region"]
+    assert text[["排名", "县（市、区）", "考核得分", "得分较2022年", "名次较2022年（+为上升）"]].values.tolist() == [
+        ["1 / 3", "新抚区", "98.0", "+3.0", "0"], ["2 / 3", "东洲区", "95.0", "+37.5", "+1"],
+        ["3 / 3", "市本级", "67.5", "-20.0", "-1"]]
+    assert values["得分较2022年"].tolist() == [3.0, 37.5, -20.0]  # numbers, so the column sorts by value
+    assert values["名次较2022年（+为上升）"].tolist() == [0, 1, -1]
+
+
+def test_ranking_weakest_parts_are_the_circulars_main_shortfalls(serving):
+    at = run("ranking.py")
+    departments = ranking_tables(at)["department"][0].set_index("部门")
+    counties = ranking_tables(at)["region"][0].set_index("县（市、区）")
+    # a unit named in the circular: character for character the circular's (and the PDF's) 主要失分项
+    for table, unit, name in ((departments, "210400-SCJG", "抚顺市市场监督管理局"), (counties, "210400", "市本级")):
+        named = read(serving, assessment.shortfalls, 2023, [unit], main_only=True)
+        assert table.loc[name, "失分最多的指标"] == assessment.shortfalls_text(named, "zh")
+    # every other unit: its own main shortfalls from the same mart, by the same text function
+    mine = read(serving, assessment.shortfalls, 2023, ["210403-ZJJ"], main_only=True, named_only=False)
+    table_text = departments.loc["抚顺市东洲区住房和城乡建设局", "失分最多的指标"]
+    assert table_text == assessment.shortfalls_text(mine, "zh") == "按时公示率（全部类型） 90.0%（目标≥100.0%，失5.0分）"
+    assert departments.loc["抚顺市新抚区教育局", "失分最多的指标"] == "无失分"  # full marks on its applicable part
+    assert counties.loc["新抚区", "失分最多的指标"] == "按时公示率（全部类型） 96.0%（目标≥100.0%，失2.0分）"
+
+
+def test_ranking_first_year_and_a_county_selection(serving):
+    at = run("ranking.py")
+    at.selectbox(key="filter_year").select(2022)
+    rerun(at)
+    tables = ranking_tables(at)
+    text = tables["region"][1]
+    assert text["县（市、区）"].tolist() == ["新抚区", "市本级", "东洲区"]
+    # 2022 is the first assessed year: no change, shown —
+    assert set(text["得分较2021年"]) == {"—"} and set(text["名次较2021年（+为上升）"]) == {"—"}
+    at.selectbox(key="filter_year").select(2023)
+    at.selectbox(key="filter_region").select("210402")
+    rerun(at)
+    tables = ranking_tables(at)
+    assert tables["department"][0]["部门"].tolist() == ["抚顺市新抚区教育局"]  # that county's departments only
+    assert len(tables["region"][0]) == 3  # every county stays listed
+    assert any("只列出新抚区的部门" in c.value and "2 个参与排名部门" in c.value for c in at.caption)
+    assert [tab.label for tab in at.tabs] == ["部门（1）", "县（市、区）（3）"]
+
+
+def test_ranking_change_is_only_against_last_year(serving):
+    """A unit whose previous assessed year is not last year shows no change (— rather than a change
+    against an older year)."""
+    import duckdb
+    with duckdb.connect(str(serving)) as con:
+        con.execute("UPDATE marts.mart_assessment__scores SET previous_year = 2021 "
+                    "WHERE scope = 'region' AND unit_code = '210403' AND year = 2023")
+    text = ranking_tables(run("ranking.py"))["region"][1].set_index("县（市、区）")
+    assert text.loc["东洲区", "得分较2022年"] == "—" and text.loc["东洲区", "名次较2022年（+为上升）"] == "—"
+    assert text.loc["新抚区", "得分较2022年"] == "+3.0"
+
+
+def test_ranking_in_english(serving):
+    at = AppTest.from_file(str(PAGES / "ranking.py"), default_timeout=30)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Ranking"
+    assert [tab.label for tab in at.tabs] == ["Departments (3)", "Counties / districts (3)"]
+    values, text = ranking_tables(at)["region"]
+    assert list(values.columns) == ["Rank", "County / district", "Score", "Score vs 2022", "Rank vs 2022 (+ = up)",
+                                    "Ranking", "Circular", "Weakest parts"]
+    assert values["County / district"].tolist() == ["Xinfu District", "Dongzhou District",
+                                                    label("unit_name", "city_level", "en")]
+    assert values["Ranking"].tolist() == [label("ranking_status", "ranked", "en")] * 3
+    assert values["Circular"].tolist()[-1] == label("circular_status", "named", "en")
+    named = read(serving, assessment.shortfalls, 2023, ["210400"], main_only=True, lang="en")
+    assert values["Weakest parts"].tolist()[-1] == assessment.shortfalls_text(named, "en")
+    assert text["Rank"].tolist() == ["1 / 3", "2 / 3", "3 / 3"]
+    departments = ranking_tables(at)["department"][0]
+    assert list(departments.columns)[:6] == ["Rank", "Department", "Score", "Score vs 2022", "Rank vs 2022 (+ = up)",
+                                             "County / district"]
+    assert departments["Weakest parts"].tolist()[-1] == "No points lost"
+    assert any("2023, departments: 2 ranked, 1 not ranked, 1 headed for the circular." in c.value for c in at.caption)
+
+
+def test_ranking_downloads_hold_the_rows_shown(serving, monkeypatch):
+    import io
+
+    import dashboard.components as components
+    from serving import formatters as fmt
+
+    tables = []
+    real_csv, real_xlsx = components.csv_bytes, components.xlsx_bytes
+    xlsx_kwargs = []
+
+    def csv_bytes(table):
+        tables.append(table.copy())
+        return real_csv(table)
+
+    def xlsx_bytes(table, **kw):
+        xlsx_kwargs.append(kw)
+        return real_xlsx(table, **kw)
+
+    monkeypatch.setattr(components, "csv_bytes", csv_bytes)
+    monkeypatch.setattr(components, "xlsx_bytes", xlsx_bytes)
+    at = run("ranking.py")
+    shown_tables = ranking_tables(at)
+    assert len(tables) == 2
+    by_scope = {"department" if "部门" in t.columns else "region": t for t in tables}
+    for scope, (values, _text) in shown_tables.items():
+        downloaded = by_scope[scope]
+        assert list(downloaded.columns) == list(values.columns)
+        assert downloaded.astype(object).where(downloaded.notna(), None).values.tolist() == \
+            values.astype(object).where(values.notna(), None).values.tolist()
+    # the CSV holds numbers as the screen rounds them; Excel gets each column's number format
+    csv = pd.read_csv(io.BytesIO(real_csv(by_scope["region"])), encoding="utf-8-sig")
+    assert csv["考核得分"].tolist() == [98.0, 95.0, 67.5] and csv["得分较2022年"].tolist() == [3.0, 37.5, -20.0]
+    assert csv["排名"].tolist() == [1, 2, 3]
+    assert xlsx_kwargs[0]["number_formats"]["考核得分"] == fmt.XLSX_FORMATS["score"]
+    assert xlsx_kwargs[0]["number_formats"]["得分较2022年"] == fmt.XLSX_FORMATS["score_change"]

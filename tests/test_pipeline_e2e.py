@@ -112,8 +112,9 @@ def test_the_dashboard_serves_the_published_data_in_a_real_browser(run):
 
 
 PAGES = {  # url path -> a heading the page shows once it has run (every address a link may carry)
-    "": "总览", "overview": "总览", "county": "县区进展", "department": "部门详情", "publication": "公示时效", "reports": "考核报告",
-    "joint": "联合与临时", "sampling": "抽查与信用", "status": "数据状态",
+    "": "总览", "overview": "总览", "ranking": "排名", "county": "县区进展", "department": "部门详情",
+    "publication": "公示时效", "reports": "考核报告", "joint": "联合与临时", "sampling": "抽查与信用",
+    "status": "数据状态",
 }
 
 

@@ -46,6 +46,19 @@ def test_counts_years_ranks_and_changes():
     assert fmt.change_points(None, 0.04) is None
 
 
+def test_changes_of_scores_and_ranks_and_numbers_as_written():
+    # a score change is rounded half up like the score itself (not Python's half to even)
+    assert fmt.score_change(22.5) == "+22.5" and fmt.score_change(-3) == "-3.0"
+    assert fmt.score_change(2.25) == "+2.3" and fmt.score_change(-2.25) == "-2.3"
+    assert fmt.score_change(-0.04) == "+0.0" and fmt.score_change(None) == "—"
+    # places gained: + up, - down
+    assert fmt.rank_change(2) == "+2" and fmt.rank_change(-1) == "-1" and fmt.rank_change(0) == "0"
+    assert fmt.rank_change(pd.NA) == "—" and fmt.rank_change(float("nan")) == "—"
+    # the number a download keeps is the one the text shows
+    assert fmt.rounded(93.25) == 93.3 and fmt.rounded(70.174984) == 70.2 and fmt.rounded(None) is None
+    assert fmt.score(fmt.rounded(93.25)) == fmt.score(93.25)
+
+
 def test_dates_and_timestamps_in_shanghai():
     assert fmt.iso_date(dt.date(2025, 6, 30)) == "2025-06-30"
     assert fmt.iso_date(pd.Timestamp("2025-06-30 13:00")) == "2025-06-30"

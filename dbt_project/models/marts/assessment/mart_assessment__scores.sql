@@ -98,13 +98,15 @@ judged as (
 
 ),
 
--- the change on the previous assessed year and since the unit's first assessed year
+-- the change on the previous assessed year (score and rank) and since the unit's first assessed year
 with_history as (
 
     select
         *,
         lag(score) over (partition by scope, unit_code order by year) as previous_score,
         lag(year) over (partition by scope, unit_code order by year) as previous_year,
+        lag(score_rank) over (partition by scope, unit_code order by year) as previous_rank,
+        lag(units_ranked) over (partition by scope, unit_code order by year) as previous_units_ranked,
         first_value(year) over (
             partition by scope, unit_code order by year rows between unbounded preceding and unbounded following
         ) as first_year,
@@ -142,6 +144,10 @@ final as (
         previous_year,
         previous_score,
         score - previous_score as score_change,
+        previous_rank,
+        cast(previous_units_ranked as bigint) as previous_units_ranked,
+        -- places gained since the previous assessed year (positive = moved up); NULL unless ranked both years
+        previous_rank - score_rank as rank_change,
         first_year,
         first_score,
         score - first_score as score_change_since_first
