@@ -176,6 +176,7 @@ def sidebar_filters(
     *,
     latest: date | None = None,
     default_grain: str = "year",
+    show_period: bool = True,
     show_region: bool = True,
     show_dept: bool = True,
     city_code: str | None = None,
@@ -185,8 +186,9 @@ def sidebar_filters(
     `years`: the years with data; `regions`: region_code -> name of the county-level divisions
     (全市 is added; `city_code`, the city's own code, is dropped if present and in the URL means 全市);
     `depts`: dept_code -> name (全部 is added); `latest`: the latest data date, whose year and period are
-    the defaults. A page without a region or department dimension hides that filter: the choice stays in
-    the view (and the URL) for the next page, and this page's selection has None for it."""
+    the defaults. A page without a period (an annual page), region or department dimension hides that
+    filter: the choice stays in the view (and the URL) for the next page, and this page's selection has
+    the whole year, or None, for it."""
     options = _options(years, regions, depts, latest, default_grain, city_code)
     state = view()
     state.update(checked_view(state, options, city_code))
@@ -196,11 +198,12 @@ def sidebar_filters(
     sidebar.header(t("filters", lang))
     year = sidebar.selectbox(t("year", lang), options.years[::-1], key=_draw("year", state["year"]),
                              on_change=_keep, args=("year",))
-    grain = sidebar.segmented_control(
-        t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang), key=_draw("grain", state["grain"]),
-        on_change=_keep, args=("grain",), required=True,
-    ) or options.default_grain
-    period = 1
+    grain, period = "year", 1
+    if show_period:
+        grain = sidebar.segmented_control(
+            t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang),
+            key=_draw("grain", state["grain"]), on_change=_keep, args=("grain",), required=True,
+        ) or options.default_grain
     if grain != "year":  # one widget per grain: quarter 3 does not turn into March
         period = sidebar.selectbox(
             t(grain, lang), PERIODS[grain], format_func=lambda p: i18n.period_label(grain, p, lang),

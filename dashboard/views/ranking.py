@@ -23,9 +23,8 @@ STRINGS: dict[str, dict[str, str]] = {
                 "en": "For the assessment office: every department and county/district of the selected year with "
                       "its score, rank, change on last year and weakest parts, as the annual assessment report "
                       "states them. Click a column header to sort by it."},
-    "annual_only": {"zh": "考核按年度进行：本页显示{year}年度的考核结果，所选季度或月份不影响本页。",
-                    "en": "The assessment is annual: this page shows the {year} results whatever quarter or month "
-                          "is selected."},
+    "annual_only": {"zh": "考核按年度进行：本页显示{year}年度的考核结果。",
+                    "en": "The assessment is annual: this page shows the {year} results."},
     "tab_departments": {"zh": "部门（{n}）", "en": "Departments ({n})"},
     "tab_counties": {"zh": "县（市、区）（{n}）", "en": "Counties / districts ({n})"},
     "summary": {"zh": "{year}年度{what}：参与排名 {ranked} 个，不参与排名 {unranked} 个，拟通报 {named} 个。",
@@ -102,10 +101,8 @@ lang = i18n.current_language()
 st.title(_s("title", lang))
 st.caption(_s("caption", lang))
 require_published()
-sel = filters(show_dept=False)
-lang = i18n.current_language()
-if sel.grain != "year":
-    st.caption(_s("annual_only", lang, year=fmt.year(sel.year)))
+sel = filters(show_period=False, show_dept=False)  # annual: the quarter or month chosen elsewhere is kept
+st.caption(_s("annual_only", lang, year=fmt.year(sel.year)))
 
 departments = assessment.ranking(sel.year, "department", lang, region_code=sel.region_code)
 counties = assessment.ranking(sel.year, "region", lang)
