@@ -18,7 +18,7 @@ st.set_page_config(page_title=t("app_title"), layout="wide",
 data.pin_snapshot()  # every query of this run reads the same publish, even if a new one lands meanwhile
 page = st.navigation(
     {
-        t("app_title"): [
+        t("nav_section"): [  # the full title would be cut off in the sidebar
             # The app's root shows the overview through a hidden default page, so that the menu's
             # 总览 keeps its own address: a shared link to /overview opens it (Streamlit serves a
             # default page only at the root and answers its url_path with "Page not found").

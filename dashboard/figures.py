@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
-COLOURS = {"current": "#2f6db5", "superseded": "#9fbde0", "rejected": "#d1495b"}
+COLOURS = {"current": "#2f6db5", "superseded": "#9fbde0", "rejected": "#E69F00"}  # not red: red marks a shortfall
 
 
 def _layout(fig: go.Figure, *, title: str, x_title: str, y_title: str, rows: int) -> go.Figure:

@@ -18,12 +18,13 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 
+from dashboard import colours
 from dashboard import geo
 from dashboard.figures import FONT_FAMILY
 from dashboard.i18n import DEFAULT_LANG, t
 from serving import formatters as fmt
 
-NO_DATA_COLOUR = "#d9d9d9"
+NO_DATA_COLOUR = colours.NO_DATA
 BORDER_COLOUR = "#ffffff"
 # how a value is written (serving.formatters) and the colour bar's ticks, by the value's unit
 VALUE_TEXT = {"percent": fmt.percent, "ratio": fmt.ratio, "score": lambda v, lang: fmt.score(v),
@@ -152,6 +153,8 @@ def choropleth(
     value_label: str | None = None,
     unit: str = "percent",
     colorscale: str | list = "Blues",
+    target: float | None = None,
+    target_direction: str | None = None,
     zmin: float | None = None,
     zmax: float | None = None,
     show_labels: bool = True,
@@ -188,6 +191,8 @@ def choropleth(
     dens = shown[denominator_column].tolist() if has_fraction else [None] * len(shown)
     low = min(values) if zmin is None and values else (zmin if zmin is not None else 0.0)
     high = max(values) if zmax is None and values else (zmax if zmax is not None else 1.0)
+    if target is not None and target_direction:  # red where a county misses the target, blue where it meets it
+        colorscale = colours.target_colorscale(low, high, target, target_direction)
     fraction = f"{t('numerator', lang)} / {t('denominator', lang)}"
     no_data = t("map_no_data", lang)
 

@@ -14,14 +14,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import colours
 from dashboard.figures import FONT_FAMILY
 from dashboard.i18n import DEFAULT_LANG, t
 from serving import formatters as fmt
 
-PALETTE = ["#2f6db5", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6cab", "#7a7a7a", "#e07b39"]
-TARGET_COLOUR = "#888888"
+PALETTE = colours.SERIES  # no red: red marks a shortfall only (dashboard/colours.py)
+TARGET_COLOUR = colours.TARGET
 LOG_TICKS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
-ATTAINMENT_SCALE = [[0.0, "#d1495b"], [0.5, "#f4d35e"], [0.8, "#a8d08d"], [1.0, "#2e8b57"]]
+ATTAINMENT_SCALE = colours.ATTAINMENT_SCALE
+STATUS_COLOUR = {"met": colours.MET, "behind": colours.BEHIND, "none": colours.SERIES[1]}
 
 
 def wrap_label(text: str, width: int = 9) -> str:
@@ -149,7 +151,7 @@ def score_ranking_bar(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_
              for r, n, label in zip(data["score_rank"], data["units_ranked"], data["ranking_status_label"])]
     fig = go.Figure(go.Bar(
         x=data["score"].astype(float).tolist(), y=data["unit_name"].tolist(), orientation="h",
-        marker_color=[PALETTE[1] if f else (TARGET_COLOUR if u else PALETTE[0])
+        marker_color=[colours.BEHIND if f else (colours.NOT_RANKED if u else colours.MET)
                       for f, u in zip(flagged, data["_unranked"])],
         text=[fmt.score(s) for s in data["score"]], textposition="auto",
         customdata=[[fmt.score(s), r] for s, r in zip(data["score"], ranks)],
@@ -170,9 +172,12 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
     labels = list(dict.fromkeys(df["label"]))
     for index, label in enumerate(labels):
         part = df.loc[df["label"] == label]
+        single = len(labels) == 1 and show_target and "target_met" in part.columns
         fig.add_trace(go.Bar(
             x=part["unit_name"].tolist(), y=part["rate"].astype(float).tolist(), name=label,
-            marker_color=PALETTE[index % len(PALETTE)],
+            # one series against its target: red only for the bars behind it, blue for those on it
+            marker_color=([STATUS_COLOUR[colours.status(m)] for m in part["target_met"]] if single
+                          else PALETTE[index % len(PALETTE)]),
             text=[fmt.rate(r, unit, lang) for r in part["rate"]], textposition="auto",
             textangle=0,
             customdata=_customdata(part, lang, unit),
@@ -212,6 +217,15 @@ def trend_lines(df: pd.DataFrame, *, series: str = "unit_name", title: str = "",
             line={"color": PALETTE[index % len(PALETTE)]}, customdata=_customdata(part, lang, unit),
             hovertemplate="<b>%{fullData.name}</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
                           + "<extra></extra>",
+        ))
+    one_metric = "metric_code" not in df.columns or df["metric_code"].nunique() == 1
+    if one_metric and "target" in df.columns and df["target"].notna().any():  # the target of each year, dashed
+        targets = df.dropna(subset=["target"]).drop_duplicates(x).sort_values(x)
+        fig.add_trace(go.Scatter(
+            x=targets[x].tolist(), y=targets["target"].astype(float).tolist(), mode="lines",
+            name=t("target", lang), line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
+            customdata=[fmt.rate(v, unit, lang) for v in targets["target"]],
+            hovertemplate=t("target", lang) + " · %{x}：%{customdata}<extra></extra>",
         ))
     if log_y:
         fig.update_yaxes(type="log", tickformat=".1~%", tickvals=LOG_TICKS)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import colours
 from serving import formatters as fmt
 
 FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
 # series colours in display order: the first series (all event types together) dark and thick
-PALETTE = ["#333333", "#2f6db5", "#d1495b", "#edae49", "#00798c", "#8d6cab", "#66a182", "#7a7a7a"]
-HOLIDAY_COLOURS = ["#d1495b", "#edae49", "#7a7a7a", "#8d6cab", "#00798c"]
+PALETTE = ["#333333", *colours.SERIES]  # the city first, in black; no red (dashboard/colours.py)
+HOLIDAY_COLOURS = colours.SERIES[1:]
 LATE_BUCKETS = ((1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 5, "4–5"), (6, 10, "6–10"), (11, 20, "11–20"),
                 (21, 60, "21–60"), (61, None, ">60"))
 
@@ -81,7 +82,7 @@ def lateness_histogram(buckets: pd.DataFrame, *, title: str = "", lang: str = "z
     y_title = "事项数" if lang == "zh" else "Obligations"
     x_title = "逾期工作日数" if lang == "zh" else "Working days late"
     fig = go.Figure(go.Bar(
-        x=buckets["bucket"], y=buckets["obligations"], marker_color="#d1495b",
+        x=buckets["bucket"], y=buckets["obligations"], marker_color=colours.BEHIND,
         text=[fmt.count(n) for n in buckets["obligations"]], textposition="outside",
         hovertemplate="%{x}: %{text}<extra></extra>",
     ))

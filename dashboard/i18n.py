@@ -158,6 +158,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "denominator": {"zh": "分母", "en": "Denominator"},
     # ranking (dashboard/views/ranking.py keeps its own strings)
     "nav_ranking": {"zh": "排名", "en": "Ranking"},
+    "nav_section": {"zh": "监管绩效看板", "en": "Performance dashboard"},
+    # KPI card status (dashboard/page_common.status_text)
+    "status_met": {"zh": "达标", "en": "On target"},
+    "status_behind": {"zh": "未达标", "en": "Behind target"},
+    "no_target": {"zh": "无考核目标", "en": "No target"},
+    "gap_to_target": {"zh": "距目标 {gap}", "en": "{gap} from target"},
 }
 
 MONTH_NAMES_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import colours, data
+from dashboard.components import markdown_literal
 from dashboard.drilldown import render_drilldown
 from dashboard.filters import Selection, sidebar_filters
 from dashboard.i18n import current_language, period_label, punct, t
@@ -73,14 +74,50 @@ def prefer_grain(df: pd.DataFrame, grain: str) -> pd.DataFrame:
     return out.sort_values("sort_order") if "sort_order" in out.columns else out
 
 
+# KPI cards flow in a wrapping row of fixed-width cards: five or so across a desktop, two on a phone.
+CARD_WIDTH = 170
+STATUS_ICON = {"met": ":material/check:", "behind": ":material/priority_high:"}
+
+
+def card_slots(n: int) -> list:
+    """`n` bordered card containers in a wrapping row (no empty slots)."""
+    row = st.container(horizontal=True, gap="small")
+    return [row.container(border=True, width=CARD_WIDTH) for _ in range(n)]
+
+
+def status_lines(row: pd.Series, lang: str) -> tuple[str | None, str]:
+    """The card's status: a badge 达标 (blue) / 未达标 (red), never colour alone (a word and an icon), or
+    None when there is nothing to judge; and the line under it: the target, with the gap to it when
+    behind (无考核目标 without a target)."""
+    if fmt.is_missing(row.get("target")):
+        return None, t("no_target", lang)
+    unit = row.get("unit", "percent")
+    target = f"{t('target', lang)} {labels.target_text(row['target'], row.get('target_direction'), unit, lang)}"
+    state = colours.status(row.get("target_met"))
+    if state == "none" or fmt.is_missing(row.get("rate")):
+        return None, target
+    badge = f":{colours.BADGE[state]}-badge[{STATUS_ICON[state]} {t('status_' + state, lang)}]"
+    if state == "met":
+        return badge, target
+    gap = fmt.change_points(row["rate"], row["target"], unit, lang)
+    return badge, f"{target}{punct('comma', lang)}{t('gap_to_target', lang, gap=gap)}"
+
+
+def _card_label(container, label: str, help_text: str | None = None) -> None:
+    """The card's title, wrapping instead of cut off (st.metric truncates its own label)."""
+    container.markdown(f"**{markdown_literal(label)}**", help=help_text)
+
+
 def metric_card(container, label: str, row: pd.Series | None, previous: pd.Series | None, lang: str) -> None:
-    """st.metric of a rate: value (不适用 when NULL), the change on the previous year in percentage points
-    (inverted colour for at_most targets), numerator / denominator and target in the help text."""
+    """A KPI card of a rate: its name, the value (不适用 when NULL), the change on the previous year in
+    percentage points (grey: colour is kept for the target), and the status against the target (see
+    `status_lines`); numerator / denominator, target and last year's value in the help text."""
     if row is None:
-        container.metric(label, fmt.MISSING)
+        _card_label(container, label)
+        container.metric(label, fmt.MISSING, label_visibility="collapsed")
+        container.caption(t("no_data", lang))
         return
     unit = row.get("unit", "percent")
-    colour = "inverse" if row.get("target_direction") == "at_most" else "normal"
     delta = fmt.change_points(row["rate"], previous["rate"], unit, lang) if previous is not None else None
     colon = punct("colon", lang)
     parts = [f"{t('numerator', lang)} / {t('denominator', lang)}{colon}"
@@ -90,21 +127,31 @@ def metric_card(container, label: str, row: pd.Series | None, previous: pd.Serie
                      f"{labels.target_text(row['target'], row.get('target_direction'), unit, lang)}")
     if previous is not None:
         parts.append(f"{t('vs_last_year', lang)}{colon}{fmt.rate(previous['rate'], unit, lang)}")
-    container.metric(label, fmt.rate(row["rate"], unit, lang), delta=delta, delta_color=colour,
-                     help="  \n".join(parts))
+    _card_label(container, label, "  \n".join(parts))
+    container.metric(label, fmt.rate(row["rate"], unit, lang), delta=delta, delta_color="off",
+                     label_visibility="collapsed")
+    badge, line = status_lines(row, lang)
+    if badge:
+        container.markdown(badge)
+    container.caption(line)
 
 
 def score_card(container, label: str, score: pd.Series | None, lang: str) -> None:
     """st.metric of a unit's assessment score (one decimal) with its rank underneath, or, for a unit
     that is not ranked, why (the ranking status label of mart_assessment__scores)."""
+    _card_label(container, label, None if score is None else
+                f"{score['ranking_status_label']}{punct('sep', lang)}{score['circular_status_label']}")
     if score is None or fmt.is_missing(score.get("score")):
-        container.metric(label, fmt.MISSING)
+        container.metric(label, fmt.MISSING, label_visibility="collapsed")
         return
     ranked = not fmt.is_missing(score.get("score_rank"))
     below = (f"{t('rank', lang)} {fmt.rank(score['score_rank'], score['units_ranked'])}" if ranked
              else str(score["ranking_status_label"]))
     container.metric(label, fmt.score(score["score"]), delta=below, delta_color="off", delta_arrow="off",
-                     help=f"{score['ranking_status_label']}{punct('sep', lang)}{score['circular_status_label']}")
+                     label_visibility="collapsed")
+    if bool(score.get("named_in_circular")) if not fmt.is_missing(score.get("named_in_circular")) else False:
+        container.markdown(f":{colours.BADGE['behind']}-badge[{STATUS_ICON['behind']} "
+                           f"{markdown_literal(score['circular_status_label'])}]")
 
 
 def value_table(df: pd.DataFrame, lang: str, *, unit_column: str | None = "unit_name") -> tuple[pd.DataFrame, dict]:

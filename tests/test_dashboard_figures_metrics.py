@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 
+from dashboard import colours
 from dashboard import figures_metrics as fm
 from dashboard.page_common import prefer_grain
 
@@ -56,7 +57,10 @@ def test_trend_lines_and_small_multiples_keep_the_data():
                        "rate": [0.1, 0.2, 2.0, 2.5], "numerator": [1, 2, 20, 25], "denominator": [10, 10, 10, 10],
                        "target": [0.2, 0.2, None, None], "unit_name": ["x", "x", "y", "y"]})
     lines = fm.trend_lines(df, series="label")
-    assert [t.name for t in lines.data] == ["甲", "乙"] and list(lines.data[0].y) == [0.1, 0.2]
+    assert [t.name for t in lines.data] == ["甲", "乙"] and list(lines.data[0].y) == [0.1, 0.2]  # two targets: none
+    one = fm.trend_lines(df[df["metric_code"] == "a"].assign(unit_name=["x", "x"]), series="unit_name")
+    assert [t.name for t in one.data] == ["x", "目标"]
+    assert list(one.data[-1].y) == [0.2, 0.2] and one.data[-1].line.dash == "dash"  # the target of each year
     small = fm.trend_small_multiples(df)
     values = [t for t in small.data if t.mode == "lines+markers"]
     targets = [t for t in small.data if t.mode == "lines"]
@@ -75,7 +79,8 @@ def test_score_ranking_puts_rank_one_on_top_unranked_last_and_flags_the_circular
     assert list(bar.y) == ["清原县", "市本级", "新抚区", "东洲区"]  # plotly draws the first at the bottom
     assert list(bar.x) == [99.0, 60.25, 88.0, 93.0]
     assert list(bar.text) == ["99.0", "60.3", "88.0", "93.0"]  # serving.formatters.score: 60.25 half up
-    assert list(bar.marker.color) == [fm.TARGET_COLOUR, fm.PALETTE[1], fm.PALETTE[0], fm.PALETTE[0]]
+    # red only for the unit named in the circular; grey for the unranked one
+    assert list(bar.marker.color) == [colours.NOT_RANKED, colours.BEHIND, colours.MET, colours.MET]
     assert [list(c) for c in bar.customdata] == [["99.0", "不参与排名：适用指标权重不足"], ["60.3", "3 / 3"],
                                                  ["88.0", "2 / 3"], ["93.0", "1 / 3"]]
 

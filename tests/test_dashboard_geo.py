@@ -123,7 +123,7 @@ def test_choropleth_data_equals_the_input_and_the_missing_county_is_grey_no_data
     # one filled polygon per county, coloured from the scale; the missing county grey, 无数据
     assert [tr.meta["region_code"] for tr in polygons] == list(COUNTIES)
     by_code = {tr.meta["region_code"]: tr for tr in polygons}
-    assert by_code["210423"].fillcolor == "#d9d9d9" and "无数据" in by_code["210423"].name
+    assert by_code["210423"].fillcolor == figures_map.NO_DATA_COLOUR and "无数据" in by_code["210423"].name
     assert by_code["210423"].meta["value"] is None
     assert by_code["210402"].meta["value"] == 0.91
     assert by_code["210402"].name == "新抚区：91.0%（91 / 100）"
@@ -151,9 +151,9 @@ def test_choropleth_without_fraction_columns_and_with_gaps():
     assert labels is None
     assert list(values.ids) == ["210402"] and list(values.marker.color) == [90.5]  # no city total, no null
     assert "customdata[1]" not in values.hovertemplate
-    grey = {tr.meta["region_code"] for tr in polygons if tr.fillcolor == "#d9d9d9"}
+    grey = {tr.meta["region_code"] for tr in polygons if tr.fillcolor == figures_map.NO_DATA_COLOUR}
     assert grey == set(COUNTIES) - {"210402"}
-    assert all("No data" in tr.name for tr in polygons if tr.fillcolor == "#d9d9d9")
+    assert all("No data" in tr.name for tr in polygons if tr.fillcolor == figures_map.NO_DATA_COLOUR)
     assert [tr.name for tr in polygons if tr.meta["region_code"] == "210402"] == ["新抚区：90.5"]
     assert [list(c)[3] for c in values.customdata] == ["90.5"]
 
@@ -162,7 +162,7 @@ def test_choropleth_of_an_empty_frame_is_all_grey_and_duplicates_are_refused():
     fig = figures_map.choropleth(pd.DataFrame({"region_code": [], "rate": []}), "rate")
     polygons, values, _ = split(fig)
     assert list(values.ids) == [] and values.marker.showscale is False
-    assert len(polygons) == 7 and {tr.fillcolor for tr in polygons} == {"#d9d9d9"}
+    assert len(polygons) == 7 and {tr.fillcolor for tr in polygons} == {figures_map.NO_DATA_COLOUR}
     with pytest.raises(ValueError, match="one row per"):
         figures_map.choropleth(pd.DataFrame({"region_code": ["210402", "210402"], "rate": [1, 2]}), "rate")
 

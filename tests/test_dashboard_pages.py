@@ -86,6 +86,12 @@ def card(at: AppTest, label: str):
     return found
 
 
+def card_help(at: AppTest, label: str) -> str:
+    """The help of a KPI card: on its title, which wraps (st.metric would cut a long label off)."""
+    (found,) = [m.proto.help for m in at.markdown if m.value == f"**{label}**"]
+    return found
+
+
 def read(serving: Path, loader, *args, **kwargs):
     """What a serving loader returns on the fixture (the page's own source of truth)."""
     with snapshot.pinned(serving):
@@ -107,9 +113,14 @@ def test_overview_headline_measures_for_the_city_with_not_applicable_and_deltas(
     assert shown["联合抽查占比（按任务）"] == "30.0%"
     sampling = card(at, "抽查比例")
     assert sampling.proto.delta == "+1.0个百分点"
-    assert "50 / 1,000" in sampling.proto.help and "≥3.0%" in sampling.proto.help
+    assert "50 / 1,000" in card_help(at, "抽查比例") and "≥3.0%" in card_help(at, "抽查比例")
     assert card(at, "临时任务占比（按数量）").proto.delta == "-20.0个百分点"
-    assert "≤20.0%" in card(at, "临时任务占比（按数量）").proto.help
+    assert "≤20.0%" in card_help(at, "临时任务占比（按数量）")
+    # the status against the target on the card itself, a word and an icon besides the colour
+    statuses = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert ":blue-badge[:material/check: 达标]" in statuses and "目标 ≥3.0%" in texts(at)
+    behind = statuses.count(":red-badge[:material/priority_high: 未达标]")
+    assert behind == sum("距目标" in c.value for c in at.caption)  # each shortfall says by how much
     assert card(at, "按时公示率（全部类型）").proto.delta == ""
     assert "考核得分" not in shown  # the whole city has no score
 

@@ -16,8 +16,6 @@ from serving import formatters as fmt
 from serving import metrics as values
 
 # light end still clearly coloured, so the lowest county never looks like the grey 无数据
-BLUES = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
-REDS = [[0.0, "#fcbba1"], [0.5, "#ef3b2c"], [1.0, "#67000d"]]
 DEFAULT_METRIC = "on_time_publication"  # what the picker opens on
 
 st.title(t("page_county"))
@@ -48,11 +46,13 @@ st.caption(f"{label} · {period_text(sel, lang)}" + (t("annual_only") if annual_
 # --- 地图 --------------------------------------------------------------------------------------------
 counties = found.loc[~found["is_city_level"].astype(bool)] if not found.empty else found
 table, columns = value_table(counties, lang) if not counties.empty else (counties, None)
-at_most = not found.empty and str(found["target_direction"].iloc[0]) == "at_most"
+targets = counties["target"].dropna() if not counties.empty else counties
 chart_with_table(
     figures_map.choropleth(counties, "rate", name_column="unit_name", value_label=label, unit=unit,
                            title=t("map_title", metric=label), lang=lang,
-                           colorscale=REDS if at_most else BLUES) if not counties.empty else None,
+                           target=float(targets.iloc[0]) if not targets.empty else None,
+                           target_direction=str(counties["target_direction"].iloc[0]) if not targets.empty else None,
+                           ) if not counties.empty else None,
     table, columns, file_name=f"县区地图_{metric}", key="county_map",
 )
 

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
+from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
                                    require_published, unit_label, unit_of, value_table, with_labels)
 from serving import labels
 from serving import metrics as values
@@ -43,7 +43,7 @@ if now.empty:
 else:
     rows = {r["metric_code"]: r for _, r in now.iterrows()}
     prev = {r["metric_code"]: r for _, r in before.iterrows()}
-    columns = [c for _ in range(0, len(ALL_METRICS), 3) for c in st.columns(3, border=True)]
+    columns = card_slots(len(ALL_METRICS))
     for column, metric in zip(columns, ALL_METRICS):
         row = rows.get(metric)
         metric_card(column, names.get(metric, metric), row, prev.get(metric), lang)

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, markdown_literal, table_with_downloads
 from dashboard.i18n import current_language, paren, punct, t
-from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
+from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
                                    require_published, score_card, unit_label, unit_of, value_table, with_labels)
 from serving import assessment, labels
 from serving import formatters as fmt
@@ -37,8 +37,7 @@ else:
     rows = {r["metric_code"]: r for _, r in now.iterrows()}
     prev = {r["metric_code"]: r for _, r in before.iterrows()}
     cells = len(headline) + (1 if score_now is not None else 0)
-    per_row = 4 if cells > 6 else 3
-    columns = [c for _ in range(0, cells, per_row) for c in st.columns(per_row, border=True)]
+    columns = card_slots(cells)
     for column, metric in zip(columns, headline):
         row = rows.get(metric)
         label = names.get(metric, metric) + (t("annual_only") if row is not None and row["annual_only"] else "")

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
+from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
                                    require_published, unit_label, unit_of, value_table, with_labels)
 from serving import labels
 from serving import metrics as values
@@ -40,7 +40,7 @@ if now.empty:
 else:
     rows = {r["metric_code"]: r for _, r in now.iterrows()}
     prev = {r["metric_code"]: r for _, r in before.iterrows()}
-    columns = [c for _ in range(0, len(HEAD), 3) for c in st.columns(3, border=True)]
+    columns = card_slots(len(HEAD))
     for column, metric in zip(columns, HEAD):
         row = rows.get(metric)
         label = names.get(metric, metric) + (t("annual_only") if row is not None and row["annual_only"] else "")
