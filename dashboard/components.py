@@ -335,14 +335,15 @@ def table_with_downloads(
         data = on_screen.style.format({name: spec.write for name, spec in numbers.items()})
     st.dataframe(data, width="stretch", hide_index=True, column_config=config, placeholder=fmt.MISSING)
     stem = _stem(file_name)
+    formats = {n: spec.xlsx for n, spec in numbers.items()}
     col_csv, col_xlsx, _ = st.columns([1, 1, 4])
+    # the files are written when a reader clicks (a callable), not on every run of the page
     col_csv.download_button(
-        t("download_csv"), data=csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
+        t("download_csv"), data=lambda: csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
         key=f"download_csv_{key}", on_click="ignore", icon=":material/download:",
     )
     col_xlsx.download_button(
-        t("download_xlsx"), data=xlsx_bytes(shown, sheet_name=stem, percent=percent,
-                                            number_formats={n: spec.xlsx for n, spec in numbers.items()}),
+        t("download_xlsx"), data=lambda: xlsx_bytes(shown, sheet_name=stem, percent=percent, number_formats=formats),
         file_name=f"{stem}.xlsx", mime=XLSX_MIME,
         key=f"download_xlsx_{key}", on_click="ignore", icon=":material/table_view:",
     )

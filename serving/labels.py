@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from serving import formatters as fmt
-from serving.snapshot import dimension, query
+from serving.snapshot import derived, dimension, query
 
 
 def _lang_column(base: str, lang: str) -> str:
@@ -26,6 +26,10 @@ def _lang_column(base: str, lang: str) -> str:
 
 def code_labels(domain: str, lang: str = "zh") -> dict[str, str]:
     """code -> label of one domain, in display order."""
+    return dict(derived(("code_labels", domain, lang), lambda: _code_labels(domain, lang)))
+
+
+def _code_labels(domain: str, lang: str) -> dict[str, str]:
     df = dimension("SELECT domain, code, label_zh, label_en FROM marts.dim_code_label ORDER BY domain, sort_order, code")
     df = df[df["domain"] == domain]
     return dict(zip(df["code"], df[_lang_column("label", lang)]))
@@ -71,6 +75,10 @@ def target_text(value, direction, unit: str | None = "percent", lang: str = "zh"
 
 def unit_names(scope: str, lang: str = "zh", *, short: bool = False) -> dict[str, str]:
     """unit_code -> display name for one scope (city / region / department)."""
+    return dict(derived(("unit_names", scope, lang, short), lambda: _unit_names(scope, lang, short)))
+
+
+def _unit_names(scope: str, lang: str, short: bool) -> dict[str, str]:
     df = dimension("SELECT * FROM marts.dim_unit ORDER BY sort_order")
     df = df[df["scope"] == scope]
     return dict(zip(df["unit_code"], df[_lang_column("unit_short_name" if short else "unit_name", lang)]))
@@ -103,6 +111,10 @@ def metrics() -> pd.DataFrame:
 
 
 def metric_names(lang: str = "zh") -> dict[str, str]:
+    return dict(derived(("metric_names", lang), lambda: _metric_names(lang)))
+
+
+def _metric_names(lang: str) -> dict[str, str]:
     df = metrics()
     return {c: (n if isinstance(n, str) and n else z)
             for c, n, z in zip(df["metric_code"], df[_lang_column("name", lang)], df["name_zh"])}
@@ -136,6 +148,10 @@ class Settings:
 
 
 def settings() -> Settings:
+    return derived(("settings",), _settings)
+
+
+def _settings() -> Settings:
     row = dimension("SELECT * FROM marts.dim_settings").iloc[0]
 
     def day(value):

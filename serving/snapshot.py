@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -46,6 +47,8 @@ def current_version() -> Path:
     except FileNotFoundError:
         raise NotPublished(str(path)) from None
 
+
+T = TypeVar("T")
 
 _pinned: ContextVar[Path | None] = ContextVar("serving_version", default=None)
 
@@ -116,6 +119,22 @@ def dimension(sql: str) -> pd.DataFrame:
     looked up many times per page or report. A copy, so a caller cannot change the kept one."""
     path, mtime_ns = version()
     return _memo(path, mtime_ns, sql).copy()
+
+
+_derived: dict[tuple, object] = {}
+
+
+def derived(key: tuple, build: Callable[[], T]) -> T:
+    """`build()` (a lookup built from dimensions: a label map, a unit's name) once per version file
+    and `key`: a page asks for labels hundreds of times a run. The caller hands out copies of
+    mutable values."""
+    path, mtime_ns = version()
+    slot = (path, mtime_ns, *key)
+    if slot not in _derived:
+        if len(_derived) > 1024:  # old versions' entries: start again rather than grow
+            _derived.clear()
+        _derived[slot] = build()
+    return _derived[slot]  # type: ignore[return-value]
 
 
 def has_table(schema: str, table: str) -> bool:

@@ -2,6 +2,7 @@
 (year, grain, period, county, department, language) holds through every page switch and reload."""
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -128,3 +129,72 @@ def test_the_view_survives_every_page_switch_a_reload_and_changes_on_the_way(ser
         _idle(page)
         check(page, "status")
         page.screenshot(path=str(ARTIFACTS / "view_state_after_switches.png"))
+
+
+PAGE_TEXT = """() => {
+  const icons = [...document.querySelectorAll('[data-testid="stIconMaterial"]')].map(e => e.textContent);
+  const main = document.querySelector('[data-testid="stMain"]');
+  const svg = [...main.querySelectorAll('svg text')].map(t => t.textContent);
+  return {text: [main.innerText, ...svg, document.querySelector('[data-testid="stSidebar"]').innerText].join('\\n'),
+          icons: [...new Set(icons)]}; }"""
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+NULLS = re.compile(r"(?<![\w/])(?:None|nan|NaN|null|NaT|<NA>)(?![\w/])")
+BARE_NUMBER = re.compile(r"(?<![\d,.\-:/_#\w])\d{5,}(?![\d,.\-:/_\w])")  # 10000 and up, not in a date or a code
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+LANGUAGE_SWITCH = ("语言 / Language", "中文", "English")
+PRODUCT_WORDS = ("Excel", "CSV", "PDF", "Asia/Shanghai")
+FILE_NAME = re.compile(r"[\w.\-]+\.(?:pdf|xlsx|docx|csv)\b")
+
+
+def problems(text: str, lang: str, data_names: list[str]) -> dict[str, list[str]]:
+    """What a reader must not see: code tokens, nulls, a number over 9,999 without separators, and the
+    other language (stored names, which have no translation, taken out first; longest first)."""
+    found = {"code token": SNAKE.findall(text), "null": NULLS.findall(text), "bare number": BARE_NUMBER.findall(text)}
+    rest = text
+    for word in (*LANGUAGE_SWITCH, *sorted(data_names, key=len, reverse=True)):
+        rest = rest.replace(word, " ")
+    if lang == "en":
+        rest = re.sub(r"Document \(in Chinese\): [^\n]*", " ", rest)  # a report's own (Chinese) title
+        found["Chinese in English"] = [line for line in rest.splitlines() if CJK.search(line)]
+    else:
+        rest = FILE_NAME.sub(" ", rest)
+        for word in PRODUCT_WORDS:
+            rest = rest.replace(word, " ")
+        found["English in Chinese"] = [line for line in rest.splitlines() if LATIN_WORD.search(line)]
+    return {kind: sorted(set(hits)) for kind, hits in found.items() if hits}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_reads_in_one_language_without_codes_nulls_or_bare_numbers(served, lang):
+    """Every page of the menu, with its default view and with a county and a quarter chosen: the text
+    a reader sees (page, charts' text, sidebar) in one language, with no code, null or bare number."""
+    from tests.browser import ARTIFACTS, browser_page
+
+    region = next(u for u in served["units"] if u[0] == "region" and u[1] != "210400")
+    names = [n for u in served["units"] for n in u[2:] if n]
+    failures = {}
+    with browser_page() as page:
+        for query in ("", f"&year={served['years'][-1]}&grain=quarter&period=3&region={region[1]}"):
+            for path in NAV:
+                page.goto(f"{served['url']}/{path}?lang={lang}{query}")
+                _idle(page)
+                seen = page.evaluate(PAGE_TEXT)
+                text = seen["text"]
+                for icon in seen["icons"]:  # Material icon ligatures are drawn, not read
+                    text = text.replace(icon, " ")
+                found = problems(text, lang, names)
+                if found:
+                    failures[f"/{path}?lang={lang}{query}"] = found
+                    page.screenshot(path=str(ARTIFACTS / f"language_{lang}_{path}.png"), full_page=True)
+    assert not failures, failures
+
+
+def test_the_language_rules_catch_what_they_are_for():
+    names = ["抚顺市公安局"]
+    assert problems("抚顺市公安局 (Department): 90.0%", "en", names) == {}
+    assert problems("Plan filed: plan_filed;plan_approval None 608565", "en", names) == {
+        "code token": ["plan_approval", "plan_filed"], "null": ["None"], "bare number": ["608565"]}
+    assert problems("拒收行 2,145 / 808,515（2025-12-04 05:14:22）", "zh", names) == {}
+    assert problems("数据状态 Data status", "zh", names) == {"English in Chinese": ["数据状态 Data status"]}
+    assert problems("Data status 数据新鲜度", "en", names) == {"Chinese in English": ["Data status 数据新鲜度"]}

@@ -534,6 +534,14 @@ def test_ranking_downloads_hold_the_rows_shown(serving, monkeypatch):
 
     monkeypatch.setattr(components, "csv_bytes", csv_bytes)
     monkeypatch.setattr(components, "xlsx_bytes", xlsx_bytes)
+    from streamlit.delta_generator import DeltaGenerator
+
+    real_button = DeltaGenerator.download_button
+
+    def click(self, label, data=None, *args, **kwargs):  # the files are written on a click: click each
+        return real_button(self, label, data() if callable(data) else data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", click)
     at = run("ranking.py")
     shown_tables = ranking_tables(at)
     assert len(tables) == 2

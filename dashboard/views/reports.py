@@ -44,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "earlier": {"zh": "历史版本（{n}）", "en": "Earlier versions ({n})"},
     "version": {"zh": "版本", "en": "Version"},
     "colon": {"zh": "：", "en": ": "},
+    "document_title": {"zh": "{title}", "en": "Document (in Chinese): {title}"},
 }
 
 
@@ -72,13 +73,23 @@ def _downloads(man: dict, folder: Path, key: str, lang: str) -> None:
                             key=f"dl-{key}-{name}", icon=":material/download:")
 
 
+def period_heading(kind: str, period: str, lang: str) -> str:
+    """`2025年12月` / `Dec 2025` for a monthly period `2025-12`, `2025年度` / `2025` for a year; the
+    period as stored when it has neither form. Pure."""
+    year, _, month = str(period).partition("-")
+    if not year.isdigit():
+        return str(period)
+    if kind == "monthly" and month.isdigit() and 1 <= int(month) <= 12:
+        return f"{year}年{int(month)}月" if lang == "zh" else f"{i18n.MONTH_NAMES_EN[int(month) - 1]} {year}"
+    return f"{year}年度" if lang == "zh" else year
+
+
 def _report(kind: str, man: dict, lang: str) -> None:
     period = man.get("period", "")
-    label = man.get("period_label") or period
     with st.container(border=True):
-        st.markdown(f"#### {label}")
-        if man.get("title"):
-            st.caption(man["title"])
+        st.markdown(f"#### {period_heading(kind, period, lang)}")
+        if man.get("title"):  # the document's own title: the reports are written in Chinese
+            st.caption(man["title"] if lang == "zh" else _s("document_title", lang, title=man["title"]))
         tz = f"（{man['timezone']}）" if lang == "zh" and man.get("timezone") else (
             f" ({man['timezone']})" if man.get("timezone") else "")
         c = _s("colon", lang)
