@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
 
 pytestmark = pytest.mark.slow
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # the menu's order, as a user clicks through it; None: the page has no filters of its own
 NAV = ["overview", "ranking", "county", "department", "publication", "joint", "sampling", "reports", "status"]
@@ -198,3 +201,42 @@ def test_the_language_rules_catch_what_they_are_for():
     assert problems("拒收行 2,145 / 808,515（2025-12-04 05:14:22）", "zh", names) == {}
     assert problems("数据状态 Data status", "zh", names) == {"English in Chinese": ["数据状态 Data status"]}
     assert problems("Data status 数据新鲜度", "en", names) == {"Chinese in English": ["Data status 数据新鲜度"]}
+
+
+VIEWS = {"overview": "overview.py", "ranking": "ranking.py", "county": "county_progress.py",
+         "department": "department_detail.py", "publication": "publication.py", "joint": "joint_temporary.py",
+         "sampling": "sampling_credit.py", "status": "data_status.py"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_table_on_any_page_holds_a_code_token_or_a_null(e2e_run, monkeypatch, lang):
+    """The tables (drawn on a canvas, so not in the page text above): every header and cell a reader
+    sees, on every page with a department chosen, has no code token and no None/nan."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    serving = e2e_run["root"] / "serving" / "warehouse.duckdb"
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(serving))
+    with duckdb.connect(str(serving), read_only=True) as con:
+        (dept,) = con.execute("SELECT unit_code FROM marts.dim_unit WHERE scope = 'department' AND is_member "
+                              "ORDER BY sort_order LIMIT 1").fetchone()
+    st.cache_data.clear()
+    failures = {}
+    for path, script in VIEWS.items():
+        at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "views" / script), default_timeout=120)
+        at.query_params["lang"] = lang
+        if path == "department":
+            at.query_params["dept"] = dept
+        at.run()
+        assert not at.exception, (path, [e.value for e in at.exception])
+        for index, element in enumerate(at.dataframe):
+            frame = getattr(element.value, "data", element.value)  # a Styler shows its data's cells
+            cells = [str(c) for c in frame.columns]
+            for column in frame.columns:
+                if frame[column].dtype == object:
+                    cells += [str(v) for v in frame[column].unique()]
+            found = problems("\n".join(cells), "zh", [])  # codes and nulls: language is the text test's
+            found = {k: v for k, v in found.items() if k in ("code token", "null")}
+            if found:
+                failures[f"{path} table {index}"] = found
+    assert not failures, failures
