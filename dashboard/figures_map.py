@@ -228,8 +228,10 @@ def choropleth(
                     for n, a, b, v in zip(shown_names, nums, dens, values)],
         marker={"color": values, "colorscale": colorscale, "cmin": low, "cmax": high, "size": 18,
                 "opacity": 0, "showscale": bool(shown_codes),
-                "colorbar": {"title": {"text": label}, "tickformat": TICK_FORMATS.get(unit, ".0%"),
-                             "thickness": 14}},
+                # under the map, not beside it: on a phone a side bar takes half the width
+                "colorbar": {"title": {"text": label, "side": "top"}, "tickformat": TICK_FORMATS.get(unit, ".0%"),
+                             "thickness": 12, "orientation": "h", "x": 0, "xanchor": "left", "y": -0.02,
+                             "yanchor": "top", "len": 1.0}},
         hovertemplate=hover + "<extra></extra>",
     ))
     if show_labels:
@@ -264,7 +266,7 @@ def choropleth(
     fig.update_layout(
         title={"text": title, "x": 0},
         font={"family": FONT_FAMILY},
-        margin={"l": 0, "r": 0, "t": 50 if title else 10, "b": 0},
+        margin={"l": 0, "r": 0, "t": 50 if title else 10, "b": 70},
         height=height,
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",

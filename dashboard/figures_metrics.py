@@ -66,7 +66,8 @@ def trend_small_multiples(df: pd.DataFrame, *, title: str = "", lang: str = DEFA
     metrics = list(dict.fromkeys(df["metric_code"]))
     rows = max(1, math.ceil(len(metrics) / cols))
     labels = [df.loc[df["metric_code"] == m, "label"].iloc[0] for m in metrics]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=labels or None,
+    # titles on two lines before their bracket: three titles side by side must not run into each other
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[wrap_label(x, 6) for x in labels] or None,
                         vertical_spacing=0.18 if rows > 1 else 0.1, horizontal_spacing=0.08)
     for index, code in enumerate(metrics):
         row, col = index // cols + 1, index % cols + 1
@@ -89,8 +90,8 @@ def trend_small_multiples(df: pd.DataFrame, *, title: str = "", lang: str = DEFA
             ), row=row, col=col)
         fig.update_yaxes(tickformat=".2f" if unit == "ratio" else ".0%", rangemode="tozero", row=row, col=col)
         fig.update_xaxes(dtick=1, row=row, col=col)
-    fig.update_annotations(font_size=13)
-    fig = _layout(fig, title, 90 + 230 * rows)
+    fig.update_annotations(font_size=12)
+    fig = _layout(fig, title, 90 + 240 * rows)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 90, "b": 10})
     return fig
 
