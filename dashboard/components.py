@@ -30,6 +30,11 @@ MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
 CHART_CONFIG = {"displayModeBar": False}
 
 
+# A table shows at most this many rows on screen (a grid of tens of thousands of rows is slow to send
+# and to draw, and nobody reads it there); its downloads hold every row.
+SCREEN_ROWS = 1000
+
+
 def markdown_literal(value: object) -> str:
     """`value` as plain text inside Streamlit markdown: every character markdown (or its LaTeX, `$`)
     could read as syntax is backslash-escaped, so a name from an export such as `[机关](https://…)` shows
@@ -313,17 +318,20 @@ def table_with_downloads(
     percent: Iterable[str] = (),
     empty: str | None = None,
     numbers: Mapping[str, NumberText] | None = None,
+    max_rows: int = SCREEN_ROWS,
 ) -> None:
     """A full-width table and two downloads of exactly what is shown: CSV (UTF-8 with BOM) and Excel
     (frozen header, number formats). `labels` picks and renames columns (see `labelled`); `percent`
     names (labelled) columns holding fractions to show as 0.0% (columns ending in 率 etc. are found
     anyway); `numbers` (labelled) numeric columns that stay numbers, so they sort by value, shown as
     their `NumberText` writes them (— for a missing value) and downloaded as numbers in its Excel
-    format; `file_name` is the stem (any .csv/.xlsx is dropped). Empty: a plain message instead."""
+    format; `file_name` is the stem (any .csv/.xlsx is dropped). Empty: a plain message instead. The
+    screen shows the first `max_rows` rows (a caption says how many there are); the downloads hold all."""
     if df.empty:
         st.info(empty or t("no_data"))
         return
     shown = labelled(df, dict(labels)) if labels else df
+    full, shown = shown, shown.head(max_rows)
     percent = list(percent)
     numbers = {name: spec for name, spec in (numbers or {}).items() if name in shown.columns}
     on_screen, numeric = display_frame(shown, percent, keep=numbers)
@@ -334,6 +342,9 @@ def table_with_downloads(
         config.update({name: st.column_config.NumberColumn() for name in numbers})
         data = on_screen.style.format({name: spec.write for name, spec in numbers.items()})
     st.dataframe(data, width="stretch", hide_index=True, column_config=config, placeholder=fmt.MISSING)
+    if len(full) > len(shown):
+        st.caption(t("rows_cut", shown=fmt.count(len(shown)), total=fmt.count(len(full))))
+    shown = full  # the downloads: every row
     stem = _stem(file_name)
     formats = {n: spec.xlsx for n, spec in numbers.items()}
     col_csv, col_xlsx, _ = st.columns([1, 1, 4])

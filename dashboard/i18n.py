@@ -164,6 +164,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_behind": {"zh": "未达标", "en": "Behind target"},
     "no_target": {"zh": "无考核目标", "en": "No target"},
     "gap_to_target": {"zh": "距目标 {gap}", "en": "{gap} from target"},
+    "rows_cut": {"zh": "显示前 {shown} 行，共 {total} 行；下载文件包含全部行。",
+                 "en": "Showing the first {shown} of {total} rows; the downloads hold every row."},
 }
 
 MONTH_NAMES_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

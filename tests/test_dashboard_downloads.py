@@ -149,3 +149,33 @@ def test_xlsx_number_formats_per_column():
         sheet = zf.read("xl/worksheets/sheet1.xml").decode()
     assert 'formatCode="0.0"' in styles and 'formatCode="+0.0;-0.0;0.0"' in styles
     assert re.search(r"<v>70.2</v>", sheet) and re.search(r"<v>-1</v>", sheet) and re.search(r"<v>3</v>", sheet)
+
+
+def test_a_long_table_shows_its_first_rows_and_downloads_every_row(monkeypatch):
+    """A grid of tens of thousands of rows is slow to send and draw: the screen takes the first rows
+    and says so; the CSV and Excel files hold them all."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    written = []
+    real_button = DeltaGenerator.download_button
+
+    def click(self, label, data=None, *args, **kwargs):
+        written.append(data() if callable(data) else data)
+        return real_button(self, label, written[-1], *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", click)
+    at = AppTest.from_string('''
+import pandas as pd
+from dashboard.components import table_with_downloads
+table_with_downloads(pd.DataFrame({"编号": [f"R{i}" for i in range(12)], "数量": range(12)}),
+                     file_name="长表", key="long", max_rows=5)
+''', default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (frame,) = at.dataframe
+    assert frame.value["编号"].tolist() == ["R0", "R1", "R2", "R3", "R4"]
+    assert "显示前 5 行，共 12 行" in at.caption[0].value
+    csv_text = written[0].decode("utf-8-sig")
+    assert csv_text.count("\n") == 13 and "R11" in csv_text  # header + every row
+    with zipfile.ZipFile(io.BytesIO(written[1])) as z:
+        assert "R11" in z.read("xl/sharedStrings.xml").decode()
