@@ -23,7 +23,7 @@ SIM_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: help setup setup-spark run pipeline simulate dbt-manifest serve dagster test docs clean reports check bench spark-parity
+.PHONY: help setup setup-spark run pipeline simulate dbt-manifest serve dagster test docs clean reports check bench bench-pages spark-parity
 
 help:
 	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
@@ -31,6 +31,7 @@ help:
 	@echo "make check  warehouse health (exit status 1 when unhealthy); see docs/operations.md"
 	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"
 	@echo "make bench  time every stage at simulator scales \$$SCALES (default 1,14) -> docs/benchmarks.md"
+	@echo "make bench-pages  every dashboard page in Chromium vs a one-line Streamlit page (serving file of \$$SSSG_DATA_DIR) -> docs/benchmarks.md"
 	@echo "make spark-parity  build on DuckDB and on Spark at simulator scale \$$SPARK_SCALE (default 0.05) and compare"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -84,6 +85,15 @@ SCALES ?= 1,14
 BENCH_REPEAT ?= 20
 bench: setup
 	$(BIN)/python -m pipelines.bench --scales $(SCALES) --years $(SIM_YEARS) --seed $(SIM_SEED) --repeat $(BENCH_REPEAT)
+
+# Page speed: every dashboard page in headless Chromium against a one-line Streamlit page, in the same
+# run, on the serving file of $(SSSG_DATA_DIR) (built first when there is none). For scale 14:
+# SSSG_DATA_DIR=/tmp/s14 SIM_SCALE=14 make bench-pages.
+PAGE_REPEAT ?= 5
+bench-pages: setup
+	bash scripts/ensure-debian-packages.sh
+	test -e $(SSSG_SERVING_PATH) || $(MAKE) pipeline
+	$(BIN)/python -m pipelines.bench.pages --repeat $(PAGE_REPEAT) --out docs/benchmarks.md
 
 # The dbt project on DuckDB and on Spark from the same raw data, every table compared (docs/scaling.md).
 # make spark-parity SPARK_SCALE=1 (or 14); SPARK_ARGS="--keep" keeps the work folder.
