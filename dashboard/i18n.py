@@ -166,6 +166,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "gap_to_target": {"zh": "距目标 {gap}", "en": "{gap} from target"},
     "rows_cut": {"zh": "显示前 {shown} 行，共 {total} 行；下载文件包含全部行。",
                  "en": "Showing the first {shown} of {total} rows; the downloads hold every row."},
+    # a quarter or month without records (issue 18 #7)
+    "period_no_records": {"zh": "{period}没有记录：按季、按月统计的指标没有数值（“—”，不是 0%，也不以全年数值代替）。",
+                          "en": "No records in {period}: metrics measured per quarter or month have no value "
+                                "(—, not 0%, and not the year's value instead)."},
+    "period_first": {"zh": "最早的记录在{first}。", "en": " The first records are in {first}."},
+    "period_some_missing": {"zh": "“—”表示该指标在所选期间没有记录（不是 0%）。",
+                            "en": "— means the metric has no records in the period (not 0%)."},
 }
 
 MONTH_NAMES_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -14,6 +14,7 @@ from dashboard.filters import Selection, sidebar_filters
 from dashboard.i18n import current_language, period_label, punct, t
 from serving import formatters as fmt
 from serving import labels, units
+from serving import metrics as values
 
 
 def require_published() -> None:
@@ -57,10 +58,45 @@ def unit_label(sel: Selection, lang: str) -> str:
     return labels.unit_name(scope, code, lang)
 
 
+def period_name(year: int, grain: str, period: int, lang: str) -> str:
+    """`2020年第3季度` / `2020 Q3`, `2020年` / `2020`."""
+    label = period_label(grain, period, lang)
+    return f"{fmt.year(year)}年{label}" if lang == "zh" else f"{fmt.year(year)} {label}".strip()
+
+
 def period_text(sel: Selection, lang: str) -> str:
-    year = fmt.year(sel.year)
-    label = period_label(sel.grain, sel.period, lang)
-    return f"{year}年{label}" if lang == "zh" else f"{year} {label}".strip()
+    return period_name(sel.year, sel.grain, sel.period, lang)
+
+
+def missing_in_period(rows: pd.DataFrame, codes, annual) -> list[str]:
+    """Those of `codes` measured per quarter or month (not in `annual`) that have no row in `rows`, in
+    the order given. Pure."""
+    present = set(rows["metric_code"]) if not rows.empty else set()
+    yearly = set(annual)
+    return [c for c in codes if c not in yearly and c not in present]
+
+
+def period_notice(sel: Selection, codes, rows: pd.DataFrame, lang: str, *, some: bool = True) -> None:
+    """Under the cards of a quarter or month: say when metrics measured per period have no records in
+    it (their cards show —, never the year's value; `some` False: only when none has), and, when none
+    has, where the records begin."""
+    if sel.grain == "year":
+        return
+    yearly = values.annual_only(list(codes))
+    measured = [c for c in codes if c not in yearly]
+    missing = missing_in_period(rows, codes, yearly)
+    if not missing:
+        return
+    if len(missing) < len(measured):
+        if some:
+            st.caption(t("period_some_missing", lang))
+        return
+    text = t("period_no_records", lang, period=period_text(sel, lang))
+    first = values.first_periods().get(sel.grain)
+    if first is not None and first > sel.period_start:
+        period = (first.month - 1) // 3 + 1 if sel.grain == "quarter" else first.month
+        text += t("period_first", lang, first=period_name(first.year, sel.grain, period, lang))
+    st.info(text)
 
 
 def prefer_grain(df: pd.DataFrame, grain: str) -> pd.DataFrame:

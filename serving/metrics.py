@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from serving.labels import settings
-from serving.snapshot import query
+from serving.snapshot import dimension, query
 
 VALUE_COLUMNS = """f.metric_code, f.scope, f.dept_code, f.region_code, f.grain, f.year, f.period_start,
        f.numerator, f.denominator, f.rate, CAST(f.target AS DOUBLE) AS target, f.target_direction,
@@ -37,19 +37,23 @@ def _unit_clause(scope: str, code: str) -> tuple[str, list]:
 
 
 def unit_values(codes: Sequence[str], scope: str, code: str, grain: str, period_start: date) -> pd.DataFrame:
-    """One unit's values of `codes` in the period at `grain` and, for metrics measured per year only,
-    the year of the period (column `grain` says which)."""
+    """One unit's values of `codes` in the period at `grain`; for the metrics measured per year only
+    (`annual_only`), the year of the period (column `grain` says which). A metric measured per quarter
+    or month that has no row in the period has no row here either: the year's value is never passed
+    off as the period's (2020 Q1, before the first records, has none)."""
     clause, params = _unit_clause(scope, code)
+    yearly = annual_only(codes) if grain != "year" else []
     return query(
         f"""
         SELECT {VALUE_COLUMNS}, {METRIC_COLUMNS}
         FROM marts.fct_metric_values AS f
         LEFT JOIN marts.dim_metric AS m ON f.metric_code = m.metric_code
         WHERE list_contains(?::VARCHAR[], f.metric_code) AND {clause}
-          AND ((f.grain = ? AND f.period_start = ?) OR (f.grain = 'year' AND f.year = ?))
+          AND ((f.grain = ? AND f.period_start = ?)
+               OR (f.grain = 'year' AND f.year = ? AND list_contains(?::VARCHAR[], f.metric_code)))
         ORDER BY m.sort_order, f.grain
         """,
-        (list(codes), *params, grain, period_start, period_start.year),
+        (list(codes), *params, grain, period_start, period_start.year, yearly),
     )
 
 
@@ -142,8 +146,10 @@ def scope_values(scope: str, grain: str, period_start: date | None = None, year:
 
 def unit_cells(scope: str, code: str, grain: str, year: int, period_start: date) -> pd.DataFrame:
     """Every metric of one unit for the period: the row at `grain`, or the year row for metrics measured
-    per year only (`annual_only` True). With dim_metric's names, numerator texts and audit flags."""
+    per year only (`annual_only` True); a metric measured per quarter or month without a row in the
+    period is left out (never its year row). With dim_metric's names, numerator texts and audit flags."""
     clause, params = _unit_clause(scope, code)
+    yearly = sorted(_annual_only_codes()) if grain != "year" else []
     return query(
         f"""
         WITH cells AS (
@@ -151,7 +157,8 @@ def unit_cells(scope: str, code: str, grain: str, year: int, period_start: date)
                    row_number() OVER (PARTITION BY f.metric_code ORDER BY (f.grain <> ?)) AS pick
             FROM marts.fct_metric_values AS f
             WHERE {clause} AND f.year = ?
-              AND ((f.grain = ? AND f.period_start = ?) OR f.grain = 'year')
+              AND ((f.grain = ? AND f.period_start = ?)
+                   OR (f.grain = 'year' AND list_contains(?::VARCHAR[], f.metric_code)))
         )
         SELECT c.metric_code, c.scope, c.dept_code, c.region_code, c.grain, c.year, c.period_start,
                c.numerator, c.denominator, c.rate, CAST(c.target AS DOUBLE) AS target, c.target_direction,
@@ -162,20 +169,30 @@ def unit_cells(scope: str, code: str, grain: str, year: int, period_start: date)
         WHERE c.pick = 1
         ORDER BY m.sort_order NULLS LAST, c.metric_code
         """,
-        (grain, grain, *params, year, grain, period_start),
+        (grain, grain, *params, year, grain, period_start, yearly),
     )
+
+
+def _annual_only_codes() -> set[str]:
+    """The metrics fct_metric_values has no quarter or month row of, anywhere (the dbt models measure
+    them per year only); read once per published version."""
+    found = dimension("""SELECT metric_code FROM marts.fct_metric_values
+                         GROUP BY metric_code HAVING bool_and(grain = 'year') ORDER BY metric_code""")
+    return set(found["metric_code"])
 
 
 def annual_only(codes: Sequence[str]) -> list[str]:
     """Those of `codes` measured per year only (fct_metric_values has no quarter or month row of them,
     as for item coverage and inspector participation), in the order given."""
-    found = query(
-        """SELECT metric_code FROM marts.fct_metric_values WHERE list_contains(?::VARCHAR[], metric_code)
-           GROUP BY metric_code HAVING bool_and(grain = 'year')""",
-        (list(codes),),
-    )
-    yearly = set(found["metric_code"])
+    yearly = _annual_only_codes()
     return [c for c in codes if c in yearly]
+
+
+def first_periods() -> dict[str, date]:
+    """grain -> the first period_start with any value at that grain (the quarter and month series start
+    with the first records, 2020-07 in the simulated data, while the year 2020 has a year row)."""
+    found = dimension("SELECT grain, min(period_start) AS first_start FROM marts.fct_metric_values GROUP BY grain")
+    return {str(g): pd.Timestamp(d).date() for g, d in zip(found["grain"], found["first_start"]) if pd.notna(d)}
 
 
 def on_time_series(grain: str, year: int | None, scope: str, code: str) -> pd.DataFrame:

@@ -3,6 +3,7 @@ known numbers: each runs without exception, shows the fixture's figures, and a f
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -325,6 +326,61 @@ def test_sampling_credit_gradient_and_compliance(serving):
     rerun(at)
     assert any("不符合预期梯度" in e.value for e in at.error)
     assert metrics(at)["随机抽取占比"] == "90.0%"
+
+
+# --- a quarter without records (issue 18 #7) -------------------------------------------------------
+
+PER_QUARTER = ["on_time_publication", *group_codes("joint"), *group_codes("items_per_visit"),
+               *group_codes("temporary")]
+
+
+def measured_in_q3_only(serving: Path) -> None:
+    """The metrics of 联合与临时 and on-time publication measured per quarter too, as the dbt models
+    measure them: every 2023 year row repeated as the third quarter's (nothing in the first two, as
+    the real data have nothing before 2020-07)."""
+    import duckdb
+    with duckdb.connect(str(serving)) as con:
+        con.execute("""INSERT INTO marts.fct_metric_values
+            SELECT * REPLACE ('quarter' AS grain, DATE '2023-07-01' AS period_start) FROM marts.fct_metric_values
+            WHERE year = 2023 AND grain = 'year' AND list_contains(?, metric_code)""", [PER_QUARTER])
+
+
+def run_with(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_quarter_without_records_never_shows_the_year_as_its_value(serving):
+    """2020 Q1 showed the year's values on the cards while every per-unit section said there was no
+    data: the cards fell back to the year row of any metric without a row in the quarter and called it
+    measured per year only (（年度）). Now only the metrics measured per year only fall back."""
+    from serving import metrics as values
+    measured_in_q3_only(serving)
+
+    at = run_with("joint_temporary.py", year="2023", grain="quarter", period="2")
+    assert not [m for m in at.metric if m.value != "—"], metrics(at)  # no year value passed off as Q2's
+    assert any("2023年第2季度没有记录" in i.value for i in at.info)
+    assert [i.value for i in at.info].count("所选范围内没有数据") >= 3  # the per-unit sections agree
+    at = run_with("joint_temporary.py", year="2023", grain="quarter", period="3")
+    assert metrics(at)["联合抽查占比（按任务）"] == "30.0%"  # the quarter's own row
+    assert frame_with(at, "单位", "指标", "数值")["单位"].nunique() >= 2  # and the sections read the same rows
+
+    at = run_with("overview.py", year="2023", grain="quarter", period="2")
+    shown = metrics(at)
+    assert shown["抽查比例"] == "—" and "抽查比例（年度）" not in shown  # measured per quarter (2023 Q1 has a row)
+    assert shown["按时公示率（全部类型）"] == "—" and shown["联合抽查占比（按任务）"] == "—"
+    assert shown["制度机制全覆盖（年度）"] == "100.0%"  # measured per year only: the year, and said so
+    assert not [d for d in at.dataframe if {"单位", "指标", "分子"} <= set(d.value.columns)
+                and "按时公示率（全部类型）" in set(d.value["指标"])]  # nor in the heatmap
+    with snapshot.pinned(serving):
+        rows = values.unit_values(PER_QUARTER + ["item_coverage"], "city", "210400", "quarter", date(2023, 4, 1))
+        assert rows[["metric_code", "grain"]].values.tolist() == [["item_coverage", "year"]]
+        cells = values.unit_cells("city", "210400", "quarter", 2023, date(2023, 4, 1))
+        assert "on_time_publication" not in set(cells["metric_code"]) and "item_coverage" in set(cells["metric_code"])
 
 
 def test_pages_say_so_when_nothing_is_published(tmp_path, monkeypatch):

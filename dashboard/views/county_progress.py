@@ -9,8 +9,8 @@ from dashboard import figures_map
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (drilldown, filters, metric_names, period_text, require_published, value_table,
-                                   with_labels)
+from dashboard.page_common import (drilldown, filters, metric_names, period_notice, period_text, require_published,
+                                   value_table, with_labels)
 from serving import assessment, labels
 from serving import formatters as fmt
 from serving import metrics as values
@@ -33,15 +33,16 @@ metric = st.selectbox(t("choose_metric"), codes, index=default, format_func=lamb
 unit = str(dim.loc[metric, "unit"]) if metric in dim.index else "percent"
 label = names.get(metric, metric)
 
-# the selected period at its grain; annual-only metrics at year grain
-found = values.region_values((metric,), sel.grain, sel.period_start, lang)
-annual_only = False
-if found.empty and sel.grain != "year":
-    found = values.region_values((metric,), "year", sel.period_start.replace(month=1, day=1), lang)
-    annual_only = not found.empty
+# the selected period at its grain; a metric measured per year only at its year (never the year's value
+# for a metric measured per quarter or month that has no records in the period)
+annual_only = sel.grain != "year" and bool(values.annual_only([metric]))
+found = (values.region_values((metric,), "year", sel.period_start.replace(month=1, day=1), lang) if annual_only
+         else values.region_values((metric,), sel.grain, sel.period_start, lang))
 found = with_labels(found, lang)
 st.caption(f"{label} · {period_text(sel, lang)}" + (t("annual_only") if annual_only else "")
            + " · " + t("not_applicable_note"))
+if found.empty:
+    period_notice(sel, [metric], found, lang)
 
 # --- 地图 --------------------------------------------------------------------------------------------
 counties = found.loc[~found["is_city_level"].astype(bool)] if not found.empty else found

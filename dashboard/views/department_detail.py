@@ -120,6 +120,7 @@ else:
 st.subheader(s("metrics"))
 st.caption(s("metrics_caption", period=period_text))
 cells = unit_cells("department", sel.dept_code, sel.grain, sel.year, sel.period_start)
+page_common.period_notice(sel, labels.metrics()["metric_code"].tolist(), cells, LANG, some=False)
 if not cells.empty:
     names = labels.metric_names(LANG)
     cells = cells.assign(

@@ -9,8 +9,9 @@ import streamlit as st
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
-                                   require_published, unit_label, unit_of, value_table, with_labels)
+from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_notice,
+                                   period_text, prefer_grain, require_published, unit_label, unit_of, value_table,
+                                   with_labels)
 from serving import labels
 from serving import metrics as values
 
@@ -39,14 +40,19 @@ now = with_labels(prefer_grain(values.unit_values(ALL_METRICS, scope, code, sel.
 before = prefer_grain(values.unit_values(ALL_METRICS, scope, code, sel.grain,
                                          sel.period_start.replace(year=sel.year - 1)), sel.grain)
 if now.empty:
-    st.info(t("no_data"))
+    if sel.grain == "year":
+        st.info(t("no_data"))
+    else:  # a quarter or month without records: say so, and where they begin
+        period_notice(sel, ALL_METRICS, now, lang)
 else:
     rows = {r["metric_code"]: r for _, r in now.iterrows()}
     prev = {r["metric_code"]: r for _, r in before.iterrows()}
     columns = card_slots(len(ALL_METRICS))
     for column, metric in zip(columns, ALL_METRICS):
         row = rows.get(metric)
-        metric_card(column, names.get(metric, metric), row, prev.get(metric), lang)
+        label = names.get(metric, metric) + (t("annual_only") if row is not None and row["annual_only"] else "")
+        metric_card(column, label, row, prev.get(metric), lang)
+    period_notice(sel, ALL_METRICS, now, lang)
     st.caption(t("not_applicable_note"))
 
 

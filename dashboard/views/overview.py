@@ -9,8 +9,9 @@ import streamlit as st
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, markdown_literal, table_with_downloads
 from dashboard.i18n import current_language, paren, punct, t
-from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
-                                   require_published, score_card, unit_label, unit_of, value_table, with_labels)
+from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_notice,
+                                   period_text, prefer_grain, require_published, score_card, unit_label, unit_of,
+                                   value_table, with_labels)
 from serving import assessment, labels
 from serving import formatters as fmt
 from serving import metrics as values
@@ -32,7 +33,10 @@ before = prefer_grain(values.unit_values(headline, scope, code, sel.grain,
                                          sel.period_start.replace(year=sel.year - 1)), sel.grain)
 score_now = assessment.unit_score(sel.year, scope, code, lang) if scope != "city" else None
 if now.empty:
-    st.info(t("no_data"))
+    if sel.grain == "year":
+        st.info(t("no_data"))
+    else:  # a quarter or month without records: say so, and where they begin
+        period_notice(sel, headline, now, lang)
 else:
     rows = {r["metric_code"]: r for _, r in now.iterrows()}
     prev = {r["metric_code"]: r for _, r in before.iterrows()}
@@ -46,6 +50,7 @@ else:
         score_card(columns[len(headline)], t("unit_score"), score_now, lang)
         if fmt.is_missing(score_now["score_rank"]):  # why there is no rank, in full (the card is narrow)
             st.caption(f"{t('unit_score')}{punct('colon', lang)}{score_now['ranking_status_label']}")
+    period_notice(sel, headline, now, lang)
     st.caption(t("coverage_note") + " " + t("annual_note") + " " + t("not_applicable_note"))
 
 # --- 历年趋势 ----------------------------------------------------------------------------------------
@@ -106,12 +111,15 @@ heat_region = sel.region_code or labels.settings().city_code  # the whole city: 
 if not sel.region_code:
     st.caption(t("heatmap_scope_city"))
 depts = values.department_values(scored, sel.grain, sel.period_start, heat_region, lang=lang)
-if sel.grain != "year":
-    annual = values.department_values(scored, "year", sel.period_start.replace(month=1, day=1), heat_region,
-                                      lang=lang)
-    depts = pd.concat([depts, annual.loc[~annual["metric_code"].isin(set(depts["metric_code"]))]])
+if sel.grain != "year":  # the metrics measured per year only, at their year (as the cards): marked （年度）
+    annual = values.department_values(values.annual_only(scored), "year", sel.period_start.replace(month=1, day=1),
+                                      heat_region, lang=lang)
+    depts = pd.concat([depts, annual]) if not annual.empty else depts
 depts = with_labels(depts, lang)
 if not depts.empty:
+    if sel.grain != "year":
+        depts = depts.assign(label=[f"{name}{t('annual_only')}" if grain == "year" else name
+                                    for name, grain in zip(depts["label"], depts["grain"])])
     depts = depts.sort_values(["sort_order", "dept_code"], kind="stable")
     if sel.dept_code:
         depts = depts.loc[depts["dept_code"] == sel.dept_code]

@@ -10,8 +10,9 @@ import streamlit as st
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table
 from dashboard.i18n import current_language, t
-from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_text, prefer_grain,
-                                   require_published, unit_label, unit_of, value_table, with_labels)
+from dashboard.page_common import (card_slots, drilldown, filters, metric_card, metric_names, period_notice,
+                                   period_text, prefer_grain, require_published, unit_label, unit_of, value_table,
+                                   with_labels)
 from serving import labels
 from serving import metrics as values
 
@@ -36,7 +37,10 @@ now = with_labels(prefer_grain(values.unit_values(HEAD, scope, code, sel.grain, 
 before = prefer_grain(values.unit_values(HEAD, scope, code, sel.grain, sel.period_start.replace(year=sel.year - 1)),
                       sel.grain)
 if now.empty:
-    st.info(t("no_data"))
+    if sel.grain == "year":
+        st.info(t("no_data"))
+    else:  # a quarter or month without records: say so, and where they begin
+        period_notice(sel, HEAD, now, lang)
 else:
     rows = {r["metric_code"]: r for _, r in now.iterrows()}
     prev = {r["metric_code"]: r for _, r in before.iterrows()}
@@ -45,6 +49,7 @@ else:
         row = rows.get(metric)
         label = names.get(metric, metric) + (t("annual_only") if row is not None and row["annual_only"] else "")
         metric_card(column, label, row, prev.get(metric), lang)
+    period_notice(sel, HEAD, now, lang)
     st.caption(t("annual_note") + " " + t("not_applicable_note"))
 
 # --- 信用分类梯度 ------------------------------------------------------------------------------------
