@@ -12,11 +12,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import clickthrough
 from dashboard.i18n import t
 from serving import formatters as fmt
 from serving.chart_text import plain_figure
@@ -369,14 +371,21 @@ def chart_with_table(
     key: str,
     percent: Iterable[str] = (),
     empty: str | None = None,
+    drill: str | None = None,
 ) -> None:
     """A chart and, in a second tab, the data behind it with the downloads. With no data, one plain
-    message (所选范围内没有数据) instead of an empty chart and an empty table."""
+    message (所选范围内没有数据) instead of an empty chart and an empty table. `drill`: the key of the
+    page's drill-down that a click on a cell or bar opens (dashboard.clickthrough)."""
     if df.empty:
         st.info(empty or t("no_data"))
         return
     tab_chart, tab_table = st.tabs([t("chart"), t("table")])
     with tab_chart:
-        st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}", config=CHART_CONFIG)
+        if drill is None:
+            st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}", config=CHART_CONFIG)
+        else:
+            st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}", config=CHART_CONFIG,
+                            on_select=partial(clickthrough.on_select, f"chart_{key}", drill),
+                            selection_mode=("points",))
     with tab_table:
         table_with_downloads(df, labels, file_name=file_name, key=key, percent=percent)

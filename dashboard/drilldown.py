@@ -61,20 +61,45 @@ STRINGS: dict[str, dict[str, str]] = {
     "yes": {"zh": "是", "en": "Yes"},
     "no": {"zh": "否", "en": "No"},
     "no_records": {"zh": "该指标在所选范围内没有记录。", "en": "No records for this metric in the selection."},
+    "picked": {"zh": "图表中选中：{unit} · {metric}（{period}）。", "en": "Picked in a chart: {unit} · {metric} ({period})."},
+    "clear_pick": {"zh": "改看侧栏所选范围", "en": "Back to the sidebar's selection"},
 }
 
 
 _s = i18n.translator(STRINGS)
+drill_text = _s  # the drill-down's strings, for the page that feeds it a clicked cell
+
+
+def picker_state(options: list[str], first: str, default: str | None, current: str | None,
+                 source: str, last_source: str | None) -> str | None:
+    """What the metric picker must be set to before it is drawn, or None to leave the user's choice. A
+    default (the metric the page's chart shows, or a clicked cell's) wins once whenever it, or the unit
+    it is for (`source`), is new since the last run; a choice that is no longer among the options, or
+    none yet, gives way to the default, else to `first`. Pure."""
+    wanted = default if default in options else None
+    if wanted is not None and source != last_source:
+        return wanted
+    if current not in options:
+        return wanted or first
+    return None
 
 
 def render_drilldown(scope: str, unit_code: str, grain: str, year: int, period_start: date, period_end: date,
                      *, metric_codes: list[str] | None = None, default_metric: str | None = None,
-                     key: str = "drill", lang: str | None = None) -> None:
+                     key: str = "drill", lang: str | None = None, note: str | None = None,
+                     on_clear=None) -> None:
     """A metric picker, the chosen cell's numerator / denominator / value, and its records (numerator
-    first) with CSV / Excel downloads; warns when the listed counts differ from the cell."""
+    first) with CSV / Excel downloads; warns when the listed counts differ from the cell. `default_metric`
+    opens the picker on that metric whenever it changes (the user's own choice holds until then);
+    `note` says where the unit and metric came from (a click in a chart), `on_clear` adds a button that
+    goes back to the sidebar's unit."""
     lang = lang or i18n.current_language()
     st.subheader(_s("title", lang))
     st.caption(_s("caption", lang))
+    if note:
+        st.info(note)  # no icons: their ligature names would read as English words in the page's text
+        if on_clear is not None:
+            st.button(_s("clear_pick", lang), key=f"{key}_clear", on_click=on_clear)
     cells = unit_cells(scope, unit_code, grain, int(year), period_start)
     if metric_codes is not None:
         cells = cells[cells["metric_code"].isin(metric_codes)]
@@ -86,10 +111,17 @@ def render_drilldown(scope: str, unit_code: str, grain: str, year: int, period_s
     options = list(names)
     listed = cells.loc[cells["records_listed"].fillna(False).astype(bool), "metric_code"].tolist()
     annual = set(cells.loc[cells["annual_only"].astype(bool), "metric_code"])
-    # default: the first metric with records of the selected period itself, else any listed one
+    # default: the page's (or the clicked) metric, else the first metric with records of the selected
+    # period itself, else any listed one
     first = ([c for c in listed if c not in annual] or listed or options)[0]
-    index = options.index(default_metric if default_metric in options else first)
-    metric = st.selectbox(_s("pick", lang), options, index=index, format_func=names.get, key=f"{key}_metric")
+    state_key, seen_key = f"{key}_metric", f"{key}_metric_default"
+    source = f"{scope}|{unit_code}|{default_metric}" if default_metric in options else None
+    wanted = picker_state(options, first, default_metric, st.session_state.get(state_key), source,
+                          st.session_state.get(seen_key))
+    if wanted is not None:
+        st.session_state[state_key] = wanted
+    st.session_state[seen_key] = source
+    metric = st.selectbox(_s("pick", lang), options, format_func=names.get, key=state_key)
     cell = cells[cells["metric_code"] == metric].iloc[0]
     unit = cell.get("unit") or "percent"
 

@@ -4,7 +4,10 @@ Streamlit, no database). Every hover shows the numerator and denominator; a NULL
 attainment dbt computed (fct_metric_values.attainment).
 
 Metric frames have (at least) metric_code, numerator, denominator, rate, and a `label` column (the
-metric's display name) or a `unit_name` column, as each builder says.
+metric's display name) or a `unit_name` column, as each builder says. Frames of fct_metric_values rows
+(with scope, dept_code, region_code) make the heatmap's cells and the bars clickable: each point's
+customdata ends with its scope, unit code and metric code (dashboard.clickthrough), which the page maps
+back to the records behind it.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import colours
+from dashboard.clickthrough import NO_PICK, has_pick_columns, pick_of_row
 from dashboard.figures import FONT_FAMILY
 from dashboard.i18n import DEFAULT_LANG, t
 from serving import formatters as fmt
@@ -53,10 +57,15 @@ def _fraction_hover(lang: str) -> str:
     return f"{t('numerator', lang)} / {t('denominator', lang)}：%{{customdata[1]}} / %{{customdata[2]}}"
 
 
-def _customdata(df: pd.DataFrame, lang: str, unit: str = "percent") -> list:
+def _customdata(df: pd.DataFrame, lang: str, unit: str = "percent", *, clickable: bool = False) -> list:
+    """[rate, numerator, denominator] per row, written out; `clickable`: then the row's codes
+    (clickthrough.pick_of_row)."""
     units = df["unit"] if "unit" in df.columns else [unit] * len(df)
-    return [[fmt.rate(r, u, lang), fmt.count(n), fmt.count(d)]
+    data = [[fmt.rate(r, u, lang), fmt.count(n), fmt.count(d)]
             for r, n, d, u in zip(df["rate"], df["numerator"], df["denominator"], units)]
+    if clickable:
+        data = [d + pick_of_row(row) for d, row in zip(data, df.to_dict("records"))]
+    return data
 
 
 def trend_small_multiples(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
@@ -101,11 +110,16 @@ def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT
     colour = `attainment` of the target (0..1, fct_metric_values.attainment; none without a rate or a
     target); the cell text is the rate, 不适用 when NULL; hover adds numerator, denominator and target.
     `df`: unit_name, label, unit, rate, numerator, denominator, target, target_direction, attainment
-    (one row per cell)."""
+    (one row per cell). With fct_metric_values' scope, dept_code and region_code the cells are
+    clickable: Plotly cannot select a heatmap cell, so an invisible square marker sits on every cell
+    (it also gives the hover, from anywhere in the cell: hoverdistance -1, the nearest centre is the
+    cell's own) and carries the cell's codes at the end of its customdata."""
     units = list(dict.fromkeys(df["unit_name"]))
     metrics = list(dict.fromkeys(df["label"]))
     cells = {(u, m): row for u, m, row in zip(df["unit_name"], df["label"], df.to_dict("records"))}
+    clickable = has_pick_columns(df)
     z, text, custom = [], [], []
+    marks_x, marks_y, marks_data = [], [], []
     for unit_name in units:
         z_row, text_row, custom_row = [], [], []
         for metric in metrics:
@@ -114,6 +128,9 @@ def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT
                 z_row.append(None)
                 text_row.append("")
                 custom_row.append([fmt.MISSING] * 4)
+                marks_x.append(wrap_label(metric))
+                marks_y.append(unit_name)
+                marks_data.append([fmt.MISSING] * 4 + list(NO_PICK))
                 continue
             value = row.get("attainment")
             z_row.append(None if fmt.is_missing(value) else float(value))
@@ -123,17 +140,28 @@ def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT
             target = row.get("target")
             custom_row.append([shown, fmt.count(row["numerator"]), fmt.count(row["denominator"]),
                                fmt.MISSING if fmt.is_missing(target) else fmt.rate(target, unit, lang)])
+            marks_x.append(wrap_label(metric))
+            marks_y.append(unit_name)
+            marks_data.append(custom_row[-1] + pick_of_row(row))
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
+    hover = ("<b>%{y}</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
+             + "<br>" + t("target", lang) + "：%{customdata[3]}<extra></extra>")
     fig = go.Figure(go.Heatmap(
         z=z, x=[wrap_label(m) for m in metrics], y=units, text=text, texttemplate="%{text}", textfont={"size": 10},
         customdata=custom, colorscale=ATTAINMENT_SCALE, zmin=0, zmax=1, xgap=2, ygap=2,
         colorbar={"title": {"text": t("attainment", lang)}, "tickformat": ".0%", "thickness": 12},
-        hoverongaps=False,
-        hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
-                      + "<br>" + t("target", lang) + "：%{customdata[3]}<extra></extra>",
+        hoverongaps=False, hovertemplate=hover,
+        hoverinfo="skip" if clickable else None,
     ))
+    if clickable:
+        fig.add_trace(go.Scatter(
+            x=marks_x, y=marks_y, mode="markers", customdata=marks_data, hovertemplate=hover, showlegend=False,
+            marker={"symbol": "square", "size": 12, "opacity": 0},
+            selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        ))
+        fig.update_layout(hoverdistance=-1)
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", tickangle=-45, tickfont={"size": 10})
     fig = _layout(fig, title, max(320, 160 + 26 * len(units)))
@@ -181,7 +209,7 @@ def grouped_bars(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG,
                           else PALETTE[index % len(PALETTE)]),
             text=[fmt.rate(r, unit, lang) for r in part["rate"]], textposition="auto",
             textangle=0,
-            customdata=_customdata(part, lang, unit),
+            customdata=_customdata(part, lang, unit, clickable=has_pick_columns(df)),
             hovertemplate="<b>%{x}</b> · %{fullData.name}<br>%{customdata[0]}<br>" + _fraction_hover(lang)
                           + "<extra></extra>",
         ))

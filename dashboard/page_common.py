@@ -4,12 +4,14 @@ serving artefact, the selected unit, metric labels in the current language, and 
 from `serving.labels`."""
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import colours, data
+from dashboard import clickthrough, colours, data
 from dashboard.components import markdown_literal
-from dashboard.drilldown import render_drilldown
+from dashboard.drilldown import drill_text, render_drilldown
 from dashboard.filters import Selection, sidebar_filters
 from dashboard.i18n import current_language, period_label, punct, t
 from serving import formatters as fmt
@@ -216,8 +218,28 @@ def value_table(df: pd.DataFrame, lang: str, *, unit_column: str | None = "unit_
     return out, columns
 
 
-def drilldown(sel: Selection, *, metric_codes: list[str] | None = None, key: str) -> None:
-    """The records behind a metric cell of the selected unit (department, else county, else city)."""
-    scope, unit = unit_of(sel)
-    render_drilldown(scope, unit, sel.grain, sel.year, sel.period_start, sel.period_end,
-                     metric_codes=metric_codes, key=key)
+def drilldown(sel: Selection, *, metric_codes: list[str] | None = None, default_metric: str | None = None,
+              key: str) -> None:
+    """The records behind a metric cell: of the unit and metric last clicked in one of the page's charts
+    (those drawn with `chart_with_table(..., drill=key)`; scrolled into view after the click), else of
+    the selected unit (department, else county, else city), opening on `default_metric` (the metric the
+    page's chart shows)."""
+    lang = current_language()
+    pick = clickthrough.current_pick(key)
+    note = on_clear = None
+    if pick is None:
+        scope, unit = unit_of(sel)
+    else:
+        scope, unit, default_metric = pick.scope, pick.unit_code, pick.metric_code
+        if metric_codes is not None and default_metric not in metric_codes:
+            metric_codes = [*metric_codes, default_metric]
+        note = drill_text("picked", lang, unit=labels.unit_name(scope, unit, lang),
+                          metric=labels.metric_names(lang).get(default_metric, default_metric),
+                          period=period_text(sel, lang))
+        on_clear = partial(clickthrough.clear, key)
+    with st.container(key=f"{key}_box"):
+        render_drilldown(scope, unit, sel.grain, sel.year, sel.period_start, sel.period_end,
+                         metric_codes=metric_codes, default_metric=default_metric, key=key, lang=lang,
+                         note=note, on_clear=on_clear)
+        if pick is not None and clickthrough.take_scroll(key):
+            st.html(clickthrough.scroll_script(f"{key}_box"), unsafe_allow_javascript=True)

@@ -26,6 +26,11 @@ def plain_chart_text(value: str) -> str:
                        for part in _LINE_BREAK.split(value))
 
 
+def unescape_chart_text(value: str) -> str:
+    """The text `plain_chart_text` escaped, as it was (a code read back from a chart's customdata)."""
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _plain(value):
     """Strings escaped, at any depth of lists, tuples and arrays (customdata is a table)."""
     if isinstance(value, str):

@@ -63,7 +63,7 @@ compare = found.sort_values("rate", ascending=False, na_position="last") if not 
 table, columns = value_table(compare, lang) if not compare.empty else (compare, None)
 chart_with_table(
     fm.grouped_bars(compare, title=label, lang=lang, unit=unit) if not compare.empty else None,
-    table, columns, file_name=f"县区对比_{metric}", key="county_compare",
+    table, columns, file_name=f"县区对比_{metric}", key="county_compare", drill="county_drill",
 )
 
 # --- 趋势 --------------------------------------------------------------------------------------------
@@ -124,4 +124,4 @@ else:
     table, columns = value_table(depts, lang)
     table_with_downloads(table, columns, file_name=f"县区部门_{metric}", key="county_depts")
 
-drilldown(sel, key="county_drill")
+drilldown(sel, default_metric=metric, key="county_drill")  # the metric the page's charts show

@@ -77,7 +77,7 @@ for codes, title, key, unit in ((JOINT, t("joint_shares"), "joint", group_unit("
     table, columns = value_table(frame, lang) if not frame.empty else (frame, None)
     chart_with_table(
         fm.grouped_bars(frame, title=title, lang=lang, unit=unit) if not frame.empty else None,
-        table, columns, file_name=f"联合与临时_{key}", key=f"units_{key}",
+        table, columns, file_name=f"联合与临时_{key}", key=f"units_{key}", drill="joint_drill",
     )
 
 # --- 趋势 --------------------------------------------------------------------------------------------

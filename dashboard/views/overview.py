@@ -126,7 +126,7 @@ if not depts.empty:
 table, columns = value_table(depts, lang) if not depts.empty else (depts, None)
 chart_with_table(
     fm.attainment_heatmap(depts, lang=lang) if not depts.empty else None,
-    table, columns, file_name="部门指标达成", key="overview_heatmap",
+    table, columns, file_name="部门指标达成", key="overview_heatmap", drill="overview_drill",
 )
 
 # --- 县区排名 ----------------------------------------------------------------------------------------

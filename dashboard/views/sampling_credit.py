@@ -78,7 +78,7 @@ if columns:
     columns = {"unit_name": t("credit_class"), **{k: v for k, v in columns.items() if k != "unit_name"}}
 chart_with_table(
     fm.grouped_bars(bars, title=t("credit_gradient"), lang=lang, show_target=False, log_y=True) if not bars.empty else None,
-    table, columns, file_name="信用分类抽查比例", key="credit_classes",
+    table, columns, file_name="信用分类抽查比例", key="credit_classes", drill="sampling_drill",
 )
 trend = with_labels(values.unit_trend(class_codes, scope, code), lang)
 table, columns = value_table(trend, lang, unit_column=None) if not trend.empty else (trend, None)
@@ -106,7 +106,7 @@ frame = unit_rows(PERIOD, sel.grain, sel.period_start)
 table, columns = value_table(frame, lang) if not frame.empty else (frame, None)
 chart_with_table(
     fm.grouped_bars(frame, title=t("random_compliance"), lang=lang) if not frame.empty else None,
-    table, columns, file_name="随机抽取与匹配", key="random_units",
+    table, columns, file_name="随机抽取与匹配", key="random_units", drill="sampling_drill",
 )
 
 # --- 事项覆盖与人员参与 ------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ frame = unit_rows(ANNUAL, "year", sel.period_start.replace(month=1, day=1))
 table, columns = value_table(frame, lang) if not frame.empty else (frame, None)
 chart_with_table(
     fm.grouped_bars(frame, title=t("coverage_participation"), lang=lang) if not frame.empty else None,
-    table, columns, file_name="事项覆盖与人员参与", key="annual_units",
+    table, columns, file_name="事项覆盖与人员参与", key="annual_units", drill="sampling_drill",
 )
 
 drilldown(sel, metric_codes=HEAD + class_codes, key="sampling_drill")
