@@ -265,7 +265,7 @@ def _shown_config(shown: pd.DataFrame, numeric: set, percent: Iterable[str] = ()
 
 
 def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str, empty: str) -> None:
-    """A full-width table with Chinese headers and a CSV download of exactly what is shown."""
+    """A full-width table with the headers in `labels` and a CSV download of exactly what is shown."""
     if df.empty:
         st.info(empty)
         return
@@ -273,7 +273,7 @@ def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str,
     on_screen, numeric = display_frame(shown)
     st.dataframe(on_screen, width="stretch", hide_index=True, column_config=_shown_config(on_screen, numeric))
     st.download_button(
-        "下载 CSV",
+        t("download_csv"),
         data=csv_bytes(shown),
         file_name=file_name,
         mime="text/csv",

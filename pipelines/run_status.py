@@ -15,7 +15,15 @@ from pathlib import Path
 from pipelines.settings import paths
 
 FILE_NAME = "pipeline_runs.jsonl"
+# The stages' names: STAGES in Chinese (what `make check` prints), STAGE_LABELS per language (数据状态).
 STAGES = {"ingest": "载入导出文件", "dbt": "dbt 构建与数据测试", "publish": "发布看板数据"}
+STAGE_LABELS = {"zh": STAGES, "en": {"ingest": "Load export files", "dbt": "dbt build and data tests",
+                                     "publish": "Publish dashboard data"}}
+
+
+def stage_label(stage: str, lang: str = "zh") -> str:
+    """The name of a stage in `lang` (Chinese when the language has none); an unknown stage as recorded."""
+    return STAGE_LABELS.get(lang, STAGES).get(stage) or STAGES.get(stage, stage)
 
 
 def history_path(serving: Path | None = None) -> Path:

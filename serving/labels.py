@@ -4,7 +4,9 @@
   ranking and circular statuses, circular rules, milestones, credit classes): dim_code_label;
 - unit names (全市, 市本级, counties, departments) and their kinds: dim_unit;
 - metric names and units: dim_metric; metric groups: dim_metric_group;
-- the build's settings (as-of date, warning horizon, city code): dim_settings.
+- the build's settings (as-of date, warning horizon, city code): dim_settings;
+- a Chinese text a mart writes itself (数据状态's entity titles, statuses, reason kinds): `translated`,
+  by the label_zh of its domain in dim_code_label.
 """
 from __future__ import annotations
 
@@ -164,3 +166,27 @@ def _settings() -> Settings:
         city_code=str(row["city_region_code"]),
         calendar_first_date=day(row["calendar_first_date"]), calendar_last_date=day(row["calendar_last_date"]),
     )
+
+
+# --- Chinese texts a mart writes itself --------------------------------------------------------------
+
+def translated(values: Iterable, domain: str, lang: str = "zh", sep: str | None = None) -> list:
+    """Texts a mart writes in Chinese itself (a dbt model's fixed wording, the contract's entity titles,
+    REJECT_KINDS) in `lang`: each text is matched on a label_zh of `domain` and replaced by its label in
+    `lang`. A text no label matches stays as written (an artefact from before the domain existed), a
+    missing value stays missing. With `sep`, a cell is a list of such texts (reason kinds joined by
+    '；'), relabelled item by item and joined by '; '. Chinese: the values unchanged."""
+    values = list(values)
+    if lang == "zh":
+        return values
+    zh, other = code_labels(domain, "zh"), code_labels(domain, lang)
+    found = {text: other.get(code, text) for code, text in zh.items()}
+
+    def one(value):
+        if fmt.is_missing(value):
+            return value
+        if sep is None:
+            return found.get(str(value), value)
+        return "; ".join(found.get(part, part) for part in str(value).split(sep) if part)
+
+    return [one(v) for v in values]

@@ -41,3 +41,23 @@ def test_rows_per_entity_bar_stacks_current_superseded_and_rejected_in_contract_
     assert list(current.x) == [0, 11, 7]
     assert list(superseded.x) == [0, 2, 0]
     assert list(rejected.x) == [0, 2, 0]
+
+
+def test_reject_kinds_bar_writes_counts_with_separators_and_speaks_english():
+    kinds = pd.DataFrame({"reason_kind_label": ["Date not recognised", "Required field empty"],
+                          "rejected_rows": [608565.0, 806370]})  # a sum arrives as a float
+    fig = figures.reject_kinds_bar(kinds, "en")
+    assert list(fig.data[0].text) == ["608,565", "806,370"]
+    assert fig.layout.title.text == "Rejected rows by reason kind"
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("Rejected rows", "Reason kind")
+    assert fig.data[0].hovertemplate == "%{y}: %{x:,} rows<extra></extra>"
+    assert list(figures.reject_kinds_bar(kinds).data[0].text) == ["608,565", "806,370"]
+
+
+def test_rows_per_entity_bar_in_english():
+    entities = pd.DataFrame({"entity_title": ["Inspection tasks"], "current_records": [11],
+                             "superseded_rows": [2], "rows_rejected": [2]})
+    fig = figures.rows_per_entity_bar(entities, "en")
+    assert [t.name for t in fig.data] == ["Current records", "Superseded versions", "Rejected rows"]
+    assert (fig.layout.title.text, fig.layout.xaxis.title.text) == ("Rows per data category", "Rows")
+    assert fig.data[0].hovertemplate == "%{y} · Current records: %{x:,} rows<extra></extra>"

@@ -1,17 +1,26 @@
-"""The 数据状态 page on a hand-made serving artefact with known numbers, and without one."""
+"""The 数据状态 page on a hand-made serving artefact with known numbers, and without one; in Chinese
+and in English (labels from the real label seeds, tests/serving_seeds.py)."""
 from __future__ import annotations
 
+import json
+import re
+import sys
 import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving_seeds import LABEL_SEEDS, create_label_dims  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(REPO_ROOT / "dashboard" / "views" / "data_status.py")
 APP = str(REPO_ROOT / "dashboard" / "app.py")
+DBT_MODELS = REPO_ROOT / "dbt_project" / "models" / "marts" / "data_status"
 
 SERVING_SQL = """
 CREATE SCHEMA marts;
@@ -72,10 +81,14 @@ CREATE TABLE marts.mart_data_status__files (batch_id VARCHAR, batch_date DATE, f
 """
 
 
-def make_serving(path: Path, sql: str) -> Path:
+def make_serving(path: Path, sql: str, label_dims: bool = True) -> Path:
+    """A serving file of `sql`, with the published label dimensions read from the real seeds (as every
+    artefact since dim_code_label has them)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute(sql)
+        if label_dims:
+            create_label_dims(con)
     return path
 
 
@@ -104,8 +117,10 @@ def serving(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def run_page(path: str = PAGE) -> AppTest:
+def run_page(path: str = PAGE, lang: str | None = None) -> AppTest:
     at = AppTest.from_file(path, default_timeout=30)
+    if lang:
+        at.query_params["lang"] = lang  # read once into the session's view state (dashboard.filters.view)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -258,3 +273,234 @@ def test_the_router_opens_the_data_status_page(serving):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "数据状态"
     assert metrics(at)["文件数"] == "4"
+
+
+# --- English ---------------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # ideographs and full-width punctuation
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+# What the export (or the pipeline's log) holds, shown as stored in either language: batch and file
+# names, a rejected file's message, reasons, the row as exported, department names as written, a run's
+# message.
+STORED_COLUMNS = {"Batch", "File name", "Why the file was rejected", "Reasons", "Row as exported",
+                  "Name as written", "Message"}
+BATCH_CHOICES = {"files_batch", "rejects_batch"}
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """(label, file name) of every download button the page draws."""
+    import dashboard.components as components
+
+    seen: list[tuple[str, str]] = []
+    real = components.st.download_button
+
+    def download_button(label, *args, **kwargs):
+        seen.append((label, kwargs.get("file_name")))
+        return real(label, *args, **kwargs)
+
+    monkeypatch.setattr(components.st, "download_button", download_button)
+    return seen
+
+
+def with_everything(serving: Path) -> Path:
+    """The fixture plus what only some artefacts show: a year the calendar must be extended to, a failed
+    run after the last publish, a withheld rejected row and a withheld department name (the marts'
+    fixed texts), a file of no known entity."""
+    from pipelines import run_status
+
+    with duckdb.connect(str(serving)) as con:
+        con.execute("INSERT INTO marts.mart_data_status__awaiting_calendar VALUES "
+                    "(2027, 1234, DATE '2026-12-20', DATE '2026-12-31')")
+        con.execute("""INSERT INTO marts.mart_data_status__rejects VALUES ('result', '检查结果', '20200731_月度导出',
+            DATE '2020-07-31', '检查结果_202007.csv', 4,
+            '该行涉及依法不予公示的检查结果，原始内容和原因明细不予展示（见原因类别）', '必填项为空', NULL,
+            TIMESTAMP '2020-08-01 09:00:00')""")
+        con.execute("""INSERT INTO marts.mart_data_status__unresolved_department_names VALUES
+            ('result', '检查结果', 'dept_name', '检查实施机关', '（不予公示记录中的名称，不予展示）', NULL, '未找到该部门', 2)""")
+    run_status.record("run-ok-1", "publish", "published", "已发布 40 张表（v1.duckdb）", serving=serving)
+    run_status.record("deadbeef-run", "dbt", "failed", "dbt 构建未通过（1 项失败）", ["not_null_task_id: fail"],
+                      serving=serving)
+    return serving
+
+
+def visible_text(at: AppTest, stored: set[str] = frozenset()) -> list[str]:
+    """Every text the page shows (titles, captions, messages, labels, help, options as formatted, table
+    headers and cells, chart specs), without the cells of the `stored` columns."""
+    texts = [e.value for kind in ("title", "subheader", "caption", "info", "warning", "markdown")
+             for e in getattr(at, kind)]
+    texts += [e.label for e in at.expander]
+    texts += [f"{m.label} {m.value}" for m in at.metric]
+    for box in at.selectbox:  # a batch is chosen by its name (stored); its first option is All / 全部
+        texts += [box.label, box.help or "", *(box.options[:1] if box.key in BATCH_CHOICES else box.options)]
+    texts += [f"{t.label} {t.help or ''}" for t in at.text_input]
+    texts += [b.proto.label for b in at.get("download_button")]
+    texts += [c.proto.spec for c in at.get("plotly_chart")]
+    for frame in (d.value for d in at.dataframe):
+        texts += [str(c) for c in frame.columns]
+        for column in frame.columns:
+            if column not in stored:
+                texts += [str(v) for v in frame[column].tolist()]
+    return texts
+
+
+def test_the_english_page_shows_no_chinese_outside_stored_values(serving, downloads):
+    with_everything(serving)
+    at = run_page(lang="en")
+    assert at.title[0].value == "Data status"
+    shown = visible_text(at, STORED_COLUMNS)
+    assert not [t for t in shown if CJK.search(t)]
+    assert not [t for t in shown if re.search(r"\b(None|nan|NaN|NaT)\b", t)]
+    # chart specs hold plotly's keys; `code` spans name files and commands to run
+    assert not [t for t in shown if not t.startswith("{") and SNAKE.search(re.sub(r"`[^`]*`", "", t))]
+    # the error names the failed stage in English; the run's own message is quoted as stored
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("The latest data update was not published (")
+    assert "failed stage: dbt build and data tests" in error
+    assert "dbt 构建未通过" in error and not CJK.search(error.split("): ")[0])
+    assert downloads and all(label == "Download CSV" and not CJK.search(name) for label, name in downloads)
+    assert ("Download CSV", "batches.csv") in downloads
+
+
+def test_english_labels_come_from_the_label_dimension_and_stored_values_stay(serving):
+    with_everything(serving)
+    at = run_page(lang="en")
+    shown = metrics(at)
+    assert (shown["Batches"], shown["Files"], shown["Rows loaded"], shown["Rows rejected"]) == ("2", "4", "20", "2")
+    assert shown["Latest batch exported"] == "2020-08-31" and shown["Last published"] == "2020-09-01 18:05:00"
+    assert any("Rejected rows of the rows read: 9.1% (2 / 22)" in c.value for c in at.caption)
+    (banner,) = [w.value for w in at.warning]
+    assert "does not cover 2027 (1,234 publication obligations, event dates 2026-12-20 to 2026-12-31)" in banner
+    assert "Awaiting the official calendar" in banner and "dbt_project/seeds/calendar_overrides.csv" in banner
+
+    runs = frame_with(at, "Outcome")
+    assert runs[["Run", "Stage", "Outcome"]].values.tolist() == [
+        ["deadbeef", "dbt build and data tests", "Failed"], ["run-ok-1", "Publish dashboard data", "Published"]]
+    assert runs["Message"].tolist()[1] == "已发布 40 张表（v1.duckdb）"  # as the pipeline wrote it
+
+    files = frame_with(at, "Why the file was rejected").set_index("File name")
+    assert files.loc["说明.docx", ["Data category", "Status", "Why the file was rejected"]].tolist() == [
+        "Not recognised", "Whole file rejected", "无法识别的文件"]
+    assert files.loc["抽查任务_202007.xlsx", ["Data category", "Status"]].tolist() == [
+        "Inspection tasks", "Loaded (some rows rejected)"]
+    assert files.loc["行政区划_202007.csv", "Status"] == "Loaded"
+
+    ents = frame_with(at, "Current records").set_index("Data category")
+    assert list(ents.index) == ["Administrative divisions", "Inspection tasks", "Case referrals"]
+    assert ents.loc["Case referrals", "Latest batch date"] == "—"
+
+    kinds = frame_with(at, "Share of rejected rows").set_index("Reason kind")
+    assert kinds.loc["Date not recognised", "Share of rejected rows"] == "100.0% (2 / 2)"
+    assert kinds.loc["Required field empty", "Share of rejected rows"] == "50.0% (1 / 2)"
+
+    at.selectbox(key="rejects_batch").select("All").run()
+    rows = frame_with(at, "Row as exported").set_index("Row")
+    assert rows.loc[3, "Reason kinds"] == "Required field empty; Date not recognised"
+    assert rows.loc[3, "Reasons"] == "任务名称为空；开始日期“2020/13/01”无法识别"  # as stored
+    assert rows.loc[4, "Reasons"].startswith("This row concerns an inspection result withheld from publication")
+    assert rows.loc[4, "Row as exported"] == "—"
+    assert at.selectbox(key="rejects_entity").options == ["All", "Inspection results", "Inspection tasks"]
+
+    names = frame_with(at, "Name as written")
+    assert names.values.tolist() == [
+        ["Inspection tasks", "Lead department", "市场监管局", "Name matches several departments", 3],
+        ["Inspection results", "Inspecting authority", "(name in a record withheld from publication; not shown)",
+         "No such department", 2]]
+
+
+def test_the_english_rejects_chart_and_rows_per_entity_chart(serving):
+    at = run_page(lang="en")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    rows, kinds = specs
+    assert [t["name"] for t in rows["data"]] == ["Current records", "Superseded versions", "Rejected rows"]
+    assert rows["data"][0]["y"] == ["Case referrals", "Inspection tasks", "Administrative divisions"]
+    assert rows["layout"]["title"]["text"] == "Rows per data category"
+    assert kinds["layout"]["xaxis"]["title"]["text"] == "Rejected rows"
+    assert kinds["layout"]["yaxis"]["title"]["text"] == "Reason kind"
+    assert kinds["data"][0]["y"] == ["Required field empty", "Date not recognised"]
+
+
+def test_the_chinese_page_keeps_its_labels_run_history_and_downloads(serving, downloads):
+    with_everything(serving)
+    at = run_page()
+    assert at.title[0].value == "数据状态"
+    assert [s.value for s in at.subheader] == ["数据新鲜度", "各批次文件", "各实体记录数", "拒收原因", "拒收明细",
+                                              "无法匹配的部门名称"]
+    assert list(metrics(at)) == ["最新批次导出日期", "最后加载时间", "最后发布时间", "批次数", "文件数", "加载行数",
+                                 "拒收行数"]
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("最近一次数据更新未发布（") and "失败环节：dbt 构建与数据测试）" in error
+    runs = frame_with(at, "结果")
+    assert runs[["运行", "环节", "结果"]].values.tolist() == [
+        ["deadbeef", "dbt 构建与数据测试", "失败"], ["run-ok-1", "发布看板数据", "已发布"]]
+    (banner,) = [w.value for w in at.warning]
+    assert "2027年（1,234 项公示义务，事项日期 2026-12-20 至 2026-12-31）" in banner and "待补充官方工作日历" in banner
+    files = frame_with(at, "整文件拒收原因").set_index("文件名")
+    assert files.loc["说明.docx", ["数据类别", "状态"]].tolist() == ["未识别", "整文件拒收"]
+    at.selectbox(key="rejects_batch").select("全部").run()
+    rows = frame_with(at, "原始行").set_index("行号")
+    assert rows.loc[3, "原因类别"] == "必填项为空；日期无法识别"
+    assert rows.loc[4, "拒收原因"] == "该行涉及依法不予公示的检查结果，原始内容和原因明细不予展示（见原因类别）"
+    names = frame_with(at, "名称原文")
+    assert names["名称原文"].tolist() == ["市场监管局", "（不予公示记录中的名称，不予展示）"]
+    assert ("下载 CSV", "各批次汇总.csv") in downloads and ("下载 CSV", "运行记录.csv") in downloads
+    assert {label for label, _ in downloads} == {"下载 CSV"}
+
+
+def test_an_artefact_without_the_label_dimension_shows_the_marts_labels(tmp_path, monkeypatch):
+    path = make_serving(tmp_path / "old" / "warehouse.duckdb", SERVING_SQL, label_dims=False)
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(path))
+    zh = run_page()
+    en = run_page(lang="en")
+    assert metrics(en)["Files"] == "4"
+    assert frame_with(en, "Current records")["Data category"].tolist() == \
+        frame_with(zh, "当前记录数")["数据类别"].tolist() == ["行政区划", "抽查任务", "线索移送"]
+
+
+def test_the_router_opens_the_data_status_page_in_english(serving):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("views/data_status.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Data status"
+    assert metrics(at)["Files"] == "4"
+
+
+# --- one place for each label: the seeds agree with the texts the marts write ------------------------
+
+def _labels(domain: str) -> dict[str, tuple[str, str]]:
+    seed = pd.read_csv(LABEL_SEEDS / "code_labels.csv", dtype=str, keep_default_na=False)
+    seed = seed[seed["domain"] == domain]
+    return {c: (zh, en) for c, zh, en in zip(seed["code"], seed["label_zh"], seed["label_en"])}
+
+
+def test_the_data_status_labels_agree_with_the_contract_and_the_marts():
+    from pipelines.contract import load_contract
+    from pipelines.contract.warehouse import REJECT_KINDS
+    from pipelines.run_status import STAGE_LABELS
+
+    entities = _labels("platform_entity")
+    assert {e.name: e.title for e in load_contract().entities} == \
+        {c: zh for c, (zh, _) in entities.items() if c != "unidentified"}
+    files_sql = (DBT_MODELS / "mart_data_status__files.sql").read_text(encoding="utf-8")
+    assert f"'{entities['unidentified'][0]}'" in files_sql
+    assert all(f"'{zh}'" in files_sql for zh, _ in _labels("load_status").values())
+    kinds = _labels("reject_kind")
+    assert REJECT_KINDS == {c: zh for c, (zh, _) in kinds.items() if c != "unclassified"}
+    assert f"'{kinds['unclassified'][0]}'" in (DBT_MODELS / "mart_data_status__reject_reasons.sql").read_text(
+        encoding="utf-8")
+    names_sql = (DBT_MODELS / "mart_data_status__unresolved_department_names.sql").read_text(encoding="utf-8")
+    written = set(re.findall(r"\{'entity': '(\w+)', 'column': '(\w+)', 'label': '([^']+)'", names_sql))
+    assert written == {(*code.split("."), zh) for code, (zh, _) in _labels("department_name_column").items()}
+    assert all(f"'{zh}'" in names_sql for zh, _ in _labels("unresolved_name_problem").values())
+    withheld = _labels("withheld_text")
+    assert f"'{withheld['department_name'][0]}'" in names_sql
+    assert f"'{withheld['reject_reasons'][0]}'" in (DBT_MODELS / "mart_data_status__rejects.sql").read_text(
+        encoding="utf-8")
+    for domain in ("platform_entity", "load_status", "reject_kind", "department_name_column",
+                   "unresolved_name_problem", "withheld_text"):
+        assert all(en and not CJK.search(en) for _, en in _labels(domain).values()), domain
+    assert set(STAGE_LABELS["en"]) == set(STAGE_LABELS["zh"])
+    assert not [v for v in STAGE_LABELS["en"].values() if CJK.search(v)]
