@@ -95,3 +95,18 @@ def test_work_folder_never_inside_the_projects_data(monkeypatch, tmp_path):
     assert _unsafe_work((REPO_ROOT / "data").resolve())
     assert _unsafe_work((REPO_ROOT / "data" / "bench").resolve()) is None
     assert _unsafe_work(tmp_path / "bench") is None
+
+
+def test_the_page_speed_section_is_replaced_in_place_and_kept_by_make_bench(tmp_path):
+    from pipelines.bench.__main__ import kept_page_section
+    from pipelines.bench.pages import write_section
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Stages\n\nold stage table\n", encoding="utf-8")
+    write_section(out, "| page | 1.0 |")
+    write_section(out, "| page | 2.0 |")  # replaced, not appended twice
+    text = out.read_text(encoding="utf-8")
+    assert text.count("## Dashboard pages in Chromium") == 1 and "| page | 2.0 |" in text and "1.0" not in text
+    kept = kept_page_section(out)  # make bench rewrites the stages and keeps this section
+    assert kept.strip().startswith("## Dashboard pages in Chromium") and "| page | 2.0 |" in kept
+    assert "old stage table" not in kept

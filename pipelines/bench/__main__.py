@@ -18,6 +18,15 @@ from pipelines.bench.stages import Options, run_scale
 from pipelines.settings import REPO_ROOT, paths
 
 
+PAGE_SECTION = "## Dashboard pages in Chromium"  # written by pipelines.bench.pages (make bench-pages)
+
+
+def kept_page_section(out: Path) -> str:
+    """The page-speed section of the report being replaced: make bench does not measure it."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    return "\n\n" + old[old.index(PAGE_SECTION):] if PAGE_SECTION in old else ""
+
+
 def parse_scales(text: str) -> list[float]:
     try:
         scales = [float(x) for x in text.split(",") if x.strip()]
@@ -73,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report.render(results, mach, command, started, os.getloadavg(), a.fast)
     print(text)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(text, encoding="utf-8")
+    a.out.write_text(text + kept_page_section(a.out), encoding="utf-8")
     print(f"written to {a.out}", file=sys.stderr)
     if a.keep:
         for r in results:
