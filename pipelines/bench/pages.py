@@ -35,8 +35,8 @@ INTERACTIVE = """() => { const app = document.querySelector('[data-testid="stApp
     && document.querySelector('[data-testid="stMain"] h1'); }"""
 BEGIN, END = "<!-- BEGIN dashboard pages -->", "<!-- END dashboard pages -->"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _free_port() -> int:
@@ -48,19 +48,21 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def streamlit_server(script: Path, env: dict[str, str], timeout: float = 90.0):
     """`streamlit run script` on a free loopback port, from the repository root (its config.toml);
-    yields the URL once /_stcore/health answers ok."""
+    yields the URL once /_stcore/health answers ok, and stops it (its whole process group) after.
+    The tests' dashboard server is this one (tests/browser.py)."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO_ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode} before it was healthy")
+                output = proc.stdout.read().decode(errors="replace")[-2000:] if proc.stdout else ""
+                raise RuntimeError(f"streamlit exited with {proc.returncode} before it was healthy: {output}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
                     if resp.read() == b"ok":
