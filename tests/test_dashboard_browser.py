@@ -149,6 +149,8 @@ PAGE_TEXT = """() => {
   // Material icon ligatures (menu, badges, expanders) are drawn, not read: blank them before reading
   document.querySelectorAll('[data-testid="stIconMaterial"], span[role="img"][translate="no"]')
     .forEach(e => { e.textContent = ''; });
+  // so is code (a command or a path in either language's sentence: `make reports`)
+  document.querySelectorAll('[data-testid="stMain"] code').forEach(e => { e.textContent = ''; });
   const main = document.querySelector('[data-testid="stMain"]');
   const svg = [...main.querySelectorAll('svg text')].map(t => t.textContent);
   return [main.innerText, ...svg, document.querySelector('[data-testid="stSidebar"]').innerText].join('\\n'); }"""
@@ -158,7 +160,7 @@ BARE_NUMBER = re.compile(r"(?<![\d,.\-:/_#\w])\d{5,}(?![\d,.\-:/_\w])")  # 10000
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 LANGUAGE_SWITCH = ("语言 / Language", "中文", "English")
-PRODUCT_WORDS = ("Excel", "CSV", "PDF", "Asia/Shanghai")
+PRODUCT_WORDS = ("Excel", "CSV", "PDF", "Dagster", "Asia/Shanghai")
 FILE_NAME = re.compile(r"[\w.\-]+\.(?:pdf|xlsx|docx|csv)\b")
 
 
