@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from serving import formatters as fmt
 from serving.chart_text import unescape_chart_text
 
 SCOPES = ("department", "region", "city")
@@ -33,7 +34,7 @@ class Pick:
 
 
 def _text(value) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if fmt.is_missing(value) else str(value)
 
 
 def pick_data(scope, unit_code, metric_code) -> list[str]:

@@ -4,9 +4,7 @@ target", dark grey for the target itself, light grey for no data. Series of ordi
 SERIES, which holds no red, so a red mark always means a shortfall. Pure (no Streamlit)."""
 from __future__ import annotations
 
-import math
-
-import pandas as pd
+from serving import formatters as fmt
 
 BEHIND = "#D55E00"
 BEHIND_LIGHT = "#F6C9A8"
@@ -24,7 +22,7 @@ BADGE = {"met": "blue", "behind": "red", "none": "gray"}
 
 def status(target_met: object) -> str:
     """"met", "behind" or "none" (no target, or no value to judge) from dbt's target_met."""
-    if target_met is None or target_met is pd.NA or (isinstance(target_met, float) and math.isnan(target_met)):
+    if fmt.is_missing(target_met):
         return "none"
     return "met" if bool(target_met) else "behind"
 

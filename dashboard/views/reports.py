@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import i18n
+from dashboard.page_common import period_name
 from pipelines.reports import store
 
 KINDS = ("monthly", "annual")
@@ -74,13 +75,13 @@ def _downloads(man: dict, folder: Path, key: str, lang: str) -> None:
 
 
 def period_heading(kind: str, period: str, lang: str) -> str:
-    """`2025年12月` / `Dec 2025` for a monthly period `2025-12`, `2025年度` / `2025` for a year; the
+    """`2025年12月` / `2025 Dec` (as the pages write a month) for a monthly period `2025-12`, `2025年度` / `2025` for a year; the
     period as stored when it has neither form. Pure."""
     year, _, month = str(period).partition("-")
     if not year.isdigit():
         return str(period)
     if kind == "monthly" and month.isdigit() and 1 <= int(month) <= 12:
-        return f"{year}年{int(month)}月" if lang == "zh" else f"{i18n.MONTH_NAMES_EN[int(month) - 1]} {year}"
+        return period_name(int(year), "month", int(month), lang)  # as the pages write a month
     return f"{year}年度" if lang == "zh" else year
 
 
