@@ -7,6 +7,7 @@ as text instead of evaluating it. Numbers stay numbers.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -362,6 +363,14 @@ def table_with_downloads(
     )
 
 
+def _scrolling(key: str, min_width: int):
+    """A container whose elements are at least `min_width` pixels wide and that scrolls sideways
+    when the screen is narrower (Streamlit marks a keyed container with the class st-key-<key>)."""
+    st.html(f"<style>.st-key-{key} {{ overflow-x: auto; }} "
+            f".st-key-{key} [data-testid='stElementContainer'] {{ min-width: {int(min_width)}px; }}</style>")
+    return st.container(key=key)
+
+
 def chart_with_table(
     fig: go.Figure,
     df: pd.DataFrame,
@@ -372,15 +381,17 @@ def chart_with_table(
     percent: Iterable[str] = (),
     empty: str | None = None,
     drill: str | None = None,
+    min_width: int | None = None,
 ) -> None:
     """A chart and, in a second tab, the data behind it with the downloads. With no data, one plain
     message (所选范围内没有数据) instead of an empty chart and an empty table. `drill`: the key of the
-    page's drill-down that a click on a cell or bar opens (dashboard.clickthrough)."""
+    page's drill-down that a click on a cell or bar opens (dashboard.clickthrough). `min_width`: the
+    chart is never drawn narrower than this many pixels; on a narrower screen it scrolls sideways."""
     if df.empty:
         st.info(empty or t("no_data"))
         return
     tab_chart, tab_table = st.tabs([t("chart"), t("table")])
-    with tab_chart:
+    with tab_chart, (_scrolling(f"scroll_{key}", min_width) if min_width else contextlib.nullcontext()):
         if drill is None:
             st.plotly_chart(plain_figure(fig), width="stretch", key=f"chart_{key}", config=CHART_CONFIG)
         else:

@@ -169,6 +169,17 @@ def attainment_heatmap(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT
     return fig
 
 
+HEATMAP_CELL_PX = 38  # a cell just wide enough for its rate ("100.0%") at the cells' 10 px font
+HEATMAP_NAMES_PX = 170  # the unit names on the left and the colour bar on the right
+
+
+def readable_width(heatmap: go.Figure) -> int:
+    """The narrowest width in pixels at which `heatmap` (attainment_heatmap) keeps its cells legible.
+    On a narrower screen (a phone) the chart keeps this width and scrolls sideways
+    (components.chart_with_table's min_width) rather than squeezing 17 columns into 300 pixels."""
+    return HEATMAP_NAMES_PX + HEATMAP_CELL_PX * len(heatmap.data[0].x)
+
+
 def score_ranking_bar(df: pd.DataFrame, *, title: str = "", lang: str = DEFAULT_LANG) -> go.Figure:
     """Horizontal bars of `score` per `unit_name`, rank 1 on top and the units that are not ranked
     below the ranked ones (in `df` order); units named in the circular in red. `df`: unit_name, score,

@@ -250,3 +250,32 @@ def test_no_table_on_any_page_holds_a_code_token_or_a_null(e2e_run, monkeypatch,
             if found:
                 failures[f"{path} table {index}"] = found
     assert not failures, failures
+
+
+HEATMAP_GEOMETRY = """() => {
+  const box = document.querySelector('[class*="st-key-scroll_overview_heatmap"]');
+  const plot = box && box.querySelector('.js-plotly-plot');
+  return plot && plot.data ? {box: box.clientWidth, scroll: box.scrollWidth, plot: plot.getBoundingClientRect().width,
+                              columns: plot.data[0].x.length} : null; }"""
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_the_heatmap_keeps_legible_cells_on_a_phone_and_scrolls_sideways(served, width):
+    """At 420 px the department x metric heatmap is drawn at its readable width and its box scrolls
+    sideways; on a desktop it fits without a scroll bar (figures_metrics.readable_width)."""
+    from dashboard.figures_metrics import HEATMAP_CELL_PX, HEATMAP_NAMES_PX
+    from tests.browser import ARTIFACTS, browser_page
+
+    with browser_page(width=width) as page:
+        page.goto(f"{served['url']}/overview?lang=zh")
+        _idle(page)
+        page.wait_for_function(f"() => ({HEATMAP_GEOMETRY})() !== null", timeout=30_000)
+        geometry = page.evaluate(HEATMAP_GEOMETRY)
+        page.screenshot(path=str(ARTIFACTS / f"heatmap_{width}.png"), full_page=False)
+    readable = HEATMAP_NAMES_PX + HEATMAP_CELL_PX * geometry["columns"]
+    assert geometry["columns"] >= 10, geometry  # the scored metrics measured for the city's departments
+    assert geometry["plot"] >= readable - 1, geometry
+    if width == 420:
+        assert geometry["scroll"] > geometry["box"] + 200, geometry  # the box scrolls sideways
+    else:
+        assert geometry["scroll"] <= geometry["box"] + 1, geometry  # no scroll bar on a desktop

@@ -124,9 +124,10 @@ if not depts.empty:
     if sel.dept_code:
         depts = depts.loc[depts["dept_code"] == sel.dept_code]
 table, columns = value_table(depts, lang) if not depts.empty else (depts, None)
+heatmap = fm.attainment_heatmap(depts, lang=lang) if not depts.empty else None
 chart_with_table(
-    fm.attainment_heatmap(depts, lang=lang) if not depts.empty else None,
-    table, columns, file_name="部门指标达成", key="overview_heatmap", drill="overview_drill",
+    heatmap, table, columns, file_name="部门指标达成", key="overview_heatmap", drill="overview_drill",
+    min_width=fm.readable_width(heatmap) if heatmap is not None else None,
 )
 
 # --- 县区排名 ----------------------------------------------------------------------------------------
