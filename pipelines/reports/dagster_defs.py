@@ -6,7 +6,7 @@ The schedules tick daily at 08:00 Asia/Shanghai and only request a run on the fi
 day of the month (monthly: the previous month) or of January (annual: the previous year).
 """
 
-from dagster import (AssetExecutionContext, MaterializeResult, MonthlyPartitionsDefinition, RunRequest,
+from dagster import (AssetExecutionContext, DefaultScheduleStatus, MaterializeResult, MonthlyPartitionsDefinition, RunRequest,
                      ScheduleEvaluationContext, SkipReason, TimeWindowPartitionsDefinition, asset,
                      define_asset_job, schedule)
 
@@ -51,7 +51,9 @@ def _today(context: ScheduleEvaluationContext):
     return context.scheduled_execution_time.astimezone(__import__("zoneinfo").ZoneInfo(TIMEZONE)).date()
 
 
+# Running by default: the operated system (make run, the daemon) produces the reports with no toggle.
 @schedule(name="monthly_report_schedule", cron_schedule=DAILY_0800, execution_timezone=TIMEZONE, job=monthly_report_job,
+          default_status=DefaultScheduleStatus.RUNNING,
           description="每个工作日早8点检查：当月第一个法定工作日生成上月月报")
 def monthly_report_schedule(context: ScheduleEvaluationContext):
     today = _today(context)
@@ -63,6 +65,7 @@ def monthly_report_schedule(context: ScheduleEvaluationContext):
 
 
 @schedule(name="annual_report_schedule", cron_schedule=DAILY_0800, execution_timezone=TIMEZONE, job=annual_report_job,
+          default_status=DefaultScheduleStatus.RUNNING,
           description="1月第一个法定工作日早8点生成上一年度考核报告")
 def annual_report_schedule(context: ScheduleEvaluationContext):
     today = _today(context)
