@@ -29,6 +29,8 @@ def test_the_refresh_is_the_warehouse_writer_and_automation_is_on_by_default():
     assert defs.resolve_job_def("refresh_warehouse").tags.get(WAREHOUSE_TAG) == "writer"
     for name in ("monthly_report_job", "annual_report_job"):  # they read only the serving file
         assert WAREHOUSE_TAG not in defs.resolve_job_def(name).tags
+    for name in ("refresh_warehouse", "monthly_report_job", "annual_report_job"):  # nothing runs for ever
+        assert int(defs.resolve_job_def(name).tags["dagster/max_runtime"]) > 0
     statuses = {s.name: s.default_status for s in defs.schedules}
     assert statuses["monthly_report_schedule"] == statuses["annual_report_schedule"] == DefaultScheduleStatus.RUNNING
     assert defs.resolve_sensor_def("landing_folder_sensor").default_status == DefaultSensorStatus.RUNNING

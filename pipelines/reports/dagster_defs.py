@@ -43,8 +43,10 @@ def annual_report(context: AssetExecutionContext) -> MaterializeResult:
     return _materialize(context, "annual", context.partition_key)
 
 
-monthly_report_job = define_asset_job("monthly_report_job", selection=[monthly_report])
-annual_report_job = define_asset_job("annual_report_job", selection=[annual_report])
+# a report takes seconds; run monitoring fails one that hangs for half an hour
+REPORT_TAGS = {"dagster/max_runtime": str(30 * 60)}
+monthly_report_job = define_asset_job("monthly_report_job", selection=[monthly_report], tags=REPORT_TAGS)
+annual_report_job = define_asset_job("annual_report_job", selection=[annual_report], tags=REPORT_TAGS)
 
 
 def _today(context: ScheduleEvaluationContext):
