@@ -154,7 +154,7 @@ def _take_run_lock(warehouse: Path, run_id: str, is_running: Callable[[str], boo
                     + (f"（已等待 {wait:.0f} 秒）" if wait else "")
                     + f"；请等它结束后再{action}（运行状态见 Dagster 界面或 make check）") from exc
             log.warning("run %s holds the warehouse; the %s waits", current.get("run_id"), action)
-            time.sleep(min(5.0, max(0.1, deadline - time.monotonic())))
+            time.sleep(min(1.0, max(0.1, deadline - time.monotonic())))
 
 
 def _connect_read_only(warehouse: Path, wait: float | None = None) -> duckdb.DuckDBPyConnection:
@@ -256,12 +256,13 @@ def sha256(path: Path) -> str:
 
 
 def _free_name(dest: Path, now: datetime) -> str:
+    """sssg-backup-<time>, or with -2, -3, ... after the highest of that second (the newest name sorts last,
+    even when older ones of the same second were pruned)."""
     base = f"{PREFIX}{now:%Y%m%dT%H%M%S%z}"
-    name, n = base, 1
-    while (dest / name).exists() or any(dest.glob(f".{name}.*")):
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    taken = [_sort_key(Path(p.name.lstrip(".").split(".", 1)[0] if p.name.startswith(".") else p.name))
+             for p in dest.glob(f"*{base}*")]
+    taken = [n for stamp, n in taken if stamp == base.removeprefix(PREFIX)]
+    return f"{base}-{max(taken) + 1}" if taken else base
 
 
 # --- listing and retention ------------------------------------------------------------------------
@@ -285,7 +286,7 @@ def list_backups(dest: Path | None = None) -> list[Backup]:
     dest = Path(dest or backup_dir())
     out = []
     for folder in sorted((p for p in dest.glob(f"{PREFIX}*") if NAME_RE.match(p.name)), key=_sort_key):
-        man = _read_manifest(folder)
+        man = read_manifest(folder)
         if man is None or man.get("format") != FORMAT:
             continue
         tables = man.get("warehouse", {}).get("tables", [])
@@ -329,7 +330,7 @@ def verify(backup: Path) -> dict:
         raise BackupInvalid(f"备份 {backup} 不存在")
     if not backup.is_dir():
         raise BackupInvalid(f"{backup} 不是备份文件夹（应为 {PREFIX}<时间> 文件夹）")
-    man = _read_manifest(backup)
+    man = read_manifest(backup)
     if man is None:
         raise BackupInvalid(f"{backup} 不是备份：没有可读的 {MANIFEST}（备份未完成，或不是 make backup 生成的文件夹）")
     if man.get("format") != FORMAT or not isinstance(man.get("files"), list) \
@@ -494,7 +495,7 @@ def restore_dagster_home(backup: Path, man: dict, home: Path, stamp: str) -> dic
 
 # --- helpers --------------------------------------------------------------------------------------
 
-def _read_manifest(folder: Path) -> dict | None:
+def read_manifest(folder: Path) -> dict | None:
     try:
         man = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -552,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "create":
             folder = create(wait=args.wait, include_dagster=not args.no_dagster)
-            man = _read_manifest(folder)
+            man = read_manifest(folder)
             print(f"备份完成 backup written: {folder}\n  {len(man['warehouse']['tables'])} 张表，"
                   f"{sum(t['rows'] for t in man['warehouse']['tables']):,} 行，{_human(man['total_bytes'])}，"
                   f"{man['seconds']} 秒；保留最新 {backup_keep()} 个（{backup_dir()}）")
