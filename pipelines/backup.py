@@ -190,6 +190,7 @@ def export_warehouse(warehouse: Path, out: Path) -> dict:
     started = time.monotonic()
     con = _connect_read_only(warehouse)
     try:
+        con.execute("SET enable_progress_bar = false")  # no bar in the run's log
         tables = table_fingerprints(con)
         con.execute(f"EXPORT DATABASE '{_sql_str(out)}' ({EXPORT_OPTIONS})")
     except duckdb.Error as exc:
@@ -426,6 +427,7 @@ def _refuse_if_open(target: Path) -> None:
 def _import(export: Path, restored: Path) -> None:
     con = duckdb.connect(str(restored))
     try:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"IMPORT DATABASE '{_sql_str(export)}'")
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
