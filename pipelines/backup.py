@@ -290,7 +290,7 @@ def list_backups(dest: Path | None = None) -> list[Backup]:
         man = read_manifest(folder)
         if man is None or man.get("format") != FORMAT:
             continue
-        tables = man.get("warehouse", {}).get("tables", [])
+        tables = (man.get("warehouse") or {}).get("tables") or []
         out.append(Backup(folder, man.get("created_at", "?"), man.get("total_bytes", 0), len(tables),
                           sum(t.get("rows", 0) for t in tables)))
     return out
@@ -335,12 +335,15 @@ def verify(backup: Path) -> dict:
     if man is None:
         raise BackupInvalid(f"{backup} 不是备份：没有可读的 {MANIFEST}（备份未完成，或不是 make backup 生成的文件夹）")
     if man.get("format") != FORMAT or not isinstance(man.get("files"), list) \
-            or not isinstance(man.get("warehouse", {}).get("tables"), list):
+            or not isinstance((man.get("warehouse") or {}).get("tables"), list):
         raise BackupInvalid(f"{backup} 不是备份：{MANIFEST} 不是 {FORMAT} 格式")
     if man.get("format_version", 0) > FORMAT_VERSION:
         raise BackupInvalid(f"{backup} 是较新版本的备份格式（{man.get('format_version')}），本程序只认识 {FORMAT_VERSION}")
     root = backup.resolve()
     problems = []
+    if not all(isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("bytes"), int)
+               and isinstance(e.get("sha256"), str) for e in man["files"]):
+        raise BackupInvalid(f"{backup} 不是备份：{MANIFEST} 的文件清单格式不对")
     for entry in man["files"]:
         path = (root / entry["path"]).resolve()
         if root not in path.parents:
@@ -392,9 +395,11 @@ def restore(backup: Path, target: Path | None = None, *, dagster: bool = False, 
             _check_restored(restored, man)
             before = None
             if target.exists():
+                _refuse_if_open(target)  # again: a writer may have come during the import
                 before = target.with_name(f"{target.name}.before-restore-{stamp}")
-                _keep_aside(target, before)
-            os.replace(restored, target)
+                _swap_keeping_aside(restored, target, before)
+            else:
+                os.replace(restored, target)
             _fsync_dir(target.parent)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -460,15 +465,23 @@ def _check_restored(restored: Path, man: dict) -> None:
         raise RestoreFailed("恢复出的数据仓库与备份清单不一致，当前数据仓库未改动：" + "；".join(problems[:10]))
 
 
-def _keep_aside(target: Path, before: Path) -> None:
-    """The replaced warehouse stays as `before` (a hard link: the name `target` never disappears)."""
+def _swap_keeping_aside(restored: Path, target: Path, before: Path) -> None:
+    """Put `restored` at `target` with one rename; the replaced file stays as `before` (a hard link made
+    first: the name `target` never disappears), with its WAL if it has one (never replayed onto the new)."""
     try:
         os.link(target, before)
     except OSError:
         shutil.copy2(target, before)
-    wal = target.with_name(target.name + ".wal")
-    if wal.exists():  # belongs to the replaced file: it must not be replayed onto the restored one
-        os.replace(wal, before.with_name(before.name + ".wal"))
+    wal, before_wal = (p.with_name(p.name + ".wal") for p in (target, before))
+    moved = wal.exists()
+    if moved:
+        os.replace(wal, before_wal)
+    try:
+        os.replace(restored, target)
+    except BaseException:
+        if moved:
+            os.replace(before_wal, wal)
+        raise
 
 
 def restore_dagster_home(backup: Path, man: dict, home: Path, stamp: str) -> dict:

@@ -226,6 +226,16 @@ def test_restore_in_place_swaps_and_keeps_the_replaced_warehouse(site, tmp_path)
     assert not list(site["data"].glob(".*.tmp")) and not run_lock.lock_path(site["warehouse"]).exists()
 
 
+def test_restore_replaces_a_damaged_warehouse(site, tmp_path):
+    folder = backup.create()
+    pristine = tmp_path / "pristine.duckdb"
+    backup.restore(folder, pristine)
+    site["warehouse"].write_bytes(b"not a database any more" * 100)  # the reason to restore
+    summary = backup.restore(folder)
+    assert_same_tables(pristine, site["warehouse"])
+    assert Path(summary["before_restore"]).read_bytes() == b"not a database any more" * 100
+
+
 # --- refusals: the current warehouse untouched ---------------------------------------------------------
 
 def _untouched(site, before: dict[str, bytes]) -> None:
