@@ -4,9 +4,9 @@
 (tag_concurrency_limits on sssg/warehouse, limit 1) starts it only when no refresh runs, and a refresh
 queued meanwhile waits for it. It also takes the refresh run lock (pipelines/run_lock.py), which keeps
 out a refresh started outside the queue (`make pipeline`); it waits for such a run up to
-`wait_seconds`, then fails naming it. After the backup it applies every retention setting: old
-backups, serving versions and report versions (a lowered setting takes effect by the next night, even
-for a report period that is never generated again).
+`wait_seconds` (30 min), then fails naming it; the run's maximum runtime is an hour. After the backup
+it applies every retention setting: old backups, serving versions and report versions (a lowered
+setting takes effect by the next night, even for a report period that is never generated again).
 """
 from dagster import Config, DefaultScheduleStatus, Failure, OpExecutionContext, ScheduleDefinition, job, op
 
@@ -14,10 +14,11 @@ from pipelines.run_lock import RunInProgress, dagster_run_state
 
 TIMEZONE = "Asia/Shanghai"
 WAREHOUSE_TAG = "sssg/warehouse"  # the run-queue key of the warehouse's writers (deploy/dagster.yaml)
+MAX_RUNTIME_TAG = "dagster/max_runtime"  # seconds; run monitoring fails a run that hangs past it
 
 
 class BackupConfig(Config):
-    wait_seconds: float = 3600.0  # for a refresh started outside the run queue to finish
+    wait_seconds: float = 1800.0  # for a refresh started outside the run queue (about 10 min at scale 14)
 
 
 @op(description="备份数据仓库（EXPORT DATABASE，Parquet）与 Dagster 实例，按保留设置清理旧备份和旧版本")
@@ -37,7 +38,7 @@ def backup_warehouse_op(context: OpExecutionContext, config: BackupConfig) -> No
         context.log.info(f"retention, {what}: removed {len(removed)}" + "".join(f"; {p.name}" for p in removed))
 
 
-@job(name="backup_warehouse", tags={WAREHOUSE_TAG: "writer"},
+@job(name="backup_warehouse", tags={WAREHOUSE_TAG: "writer", MAX_RUNTIME_TAG: str(3600)},
      description="每日备份：数据仓库（Parquet 导出）、Dagster 实例；保留最新 SSSG_BACKUP_KEEP 个")
 def backup_job():
     backup_warehouse_op()

@@ -385,6 +385,7 @@ def test_backup_schedule_runs_daily_as_a_warehouse_writer():
     assert schedule.cron_schedule == "30 2 * * *" and schedule.execution_timezone == "Asia/Shanghai"
     job = defs.resolve_job_def(schedule.job_name)
     assert job.name == "backup_warehouse" and job.tags.get("sssg/warehouse") == "writer"
+    assert 0 < int(job.tags["dagster/max_runtime"]) <= 2 * 3600  # nothing runs for ever
 
 
 def test_backup_job_backs_up_the_running_dagster_instance(site, tmp_path):
