@@ -111,6 +111,19 @@ status:
 check: setup
 	$(BIN)/python -m pipelines.check
 
+# Backups (docs/operations.md, "Backups and restore"): the warehouse as Parquet (EXPORT DATABASE) and the
+# Dagster instance into $SSSG_BACKUP_DIR (default data/backups), the newest $SSSG_BACKUP_KEEP (7) kept.
+# make restore BACKUP=<backup folder> brings the warehouse back (RESTORE_DAGSTER=1: the Dagster instance too,
+# with make run stopped); the replaced warehouse stays as warehouse.duckdb.before-restore-<time>.
+.PHONY: backup restore
+backup: setup
+	$(BIN)/python -m pipelines.backup create
+
+restore: setup
+	@if [ -z "$(BACKUP)" ]; then echo "make restore needs BACKUP=<backup folder>, one of:"; \
+	  $(BIN)/python -m pipelines.backup list; exit 2; fi
+	$(BIN)/python -m pipelines.backup restore "$(BACKUP)" $(if $(RESTORE_DAGSTER),--dagster)
+
 # The latest monthly (last complete month) and annual (last complete year) reports from the serving artefact.
 reports: setup system-packages
 	$(BIN)/python -m pipelines.reports --kind monthly --period latest
