@@ -37,6 +37,7 @@ help:
 	@echo "           system: Dagster daemon (landing sensor, report schedules), Dagster UI :$(DAGSTER_PORT), dashboard :$(PORT)"
 	@echo "make stop   stop what make run started (from another shell; Ctrl-C in its own does the same)"
 	@echo "make status the state of the three processes of make run"
+	@echo "make backup / make restore BACKUP=...  back up, or restore, the warehouse and the Dagster instance"
 	@echo "make test   install test dependencies and run the whole test suite"
 	@echo "make check  warehouse health (exit status 1 when unhealthy); see docs/operations.md"
 	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"

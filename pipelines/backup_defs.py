@@ -11,10 +11,9 @@ setting takes effect by the next night, even for a report period that is never g
 from dagster import Config, DefaultScheduleStatus, Failure, OpExecutionContext, ScheduleDefinition, job, op
 
 from pipelines.run_lock import RunInProgress, dagster_run_state
+from pipelines.jobs import MAX_RUNTIME_TAG, WAREHOUSE_TAG
 
 TIMEZONE = "Asia/Shanghai"
-WAREHOUSE_TAG = "sssg/warehouse"  # the run-queue key of the warehouse's writers (deploy/dagster.yaml)
-MAX_RUNTIME_TAG = "dagster/max_runtime"  # seconds; run monitoring fails a run that hangs past it
 
 
 class BackupConfig(Config):
