@@ -27,8 +27,12 @@ def browser_page(width: int = 1400, height: int = 900):
             browser.close()
 
 
+# Streamlit's own signal that a run of the page's script is over (the app root's script state)
+SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')
+                        ?.getAttribute('data-test-script-state') === 'notRunning'"""
+
+
 def wait_for_app(page, text: str, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has rendered `text` and finished running the script."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_function(SCRIPT_DONE, timeout=timeout_ms)

@@ -148,13 +148,11 @@ def test_make_run_loads_a_new_batch_by_itself_restarts_a_crash_and_stops(operate
 
 def _assert_dashboard_shows_batch(dashboard: str, batch_date: str) -> None:
     """数据状态 in Chromium names the new batch's export date as the latest."""
-    from tests.browser import browser_page
+    from tests.browser import browser_page, wait_for_app
 
     shown = f"{batch_date[:4]}-{batch_date[4:6]}-{batch_date[6:]}"
     with browser_page() as page:
         page.goto(f"{dashboard}/status?lang=zh")
-        page.wait_for_function(
-            """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-                  === 'notRunning' && document.querySelector('[data-testid="stMain"] h1')""", timeout=90_000)
+        wait_for_app(page, "最新批次导出日期", timeout_ms=90_000)
         metric = page.locator('[data-testid="stMetric"]', has_text="最新批次导出日期")
         assert shown in metric.inner_text(), metric.inner_text()
