@@ -11,6 +11,7 @@ loses every line break and control character first, so it can never start a head
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import hashlib
 import logging
@@ -108,7 +109,7 @@ def send(settings: MailSettings, msg: EmailMessage, timeout: float = TIMEOUT_SEC
                 server.starttls(context=context)  # the TLS socket keeps the timeout
                 server.ehlo()
             if settings.user:
-                server.login(settings.user, settings.password or "")
+                _login(server, settings.user, settings.password or "")
             refused = server.send_message(msg, from_addr=recipients([settings.mail_from])[0], to_addrs=to)
     except smtplib.SMTPAuthenticationError as exc:
         raise MailError(f"邮件服务器 {where} 拒绝登录（用户 {settings.user}）：{exc.smtp_code} "
@@ -116,14 +117,29 @@ def send(settings: MailSettings, msg: EmailMessage, timeout: float = TIMEOUT_SEC
     except smtplib.SMTPRecipientsRefused as exc:
         raise MailError(f"邮件服务器 {where} 拒收全部收件人：{_refusals(exc.recipients)}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
-        kind = "连接超时" if isinstance(exc, (socket.timeout, TimeoutError)) else type(exc).__name__
-        raise MailError(f"无法通过邮件服务器 {where} 发送邮件：{kind}: {_text(exc) or '无详细信息'}"
+        timed_out = isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in str(exc)
+        kind = f"连接超时（{timeout:g} 秒内没有应答）" if timed_out else type(exc).__name__
+        raise MailError(f"无法通过邮件服务器 {where}发送邮件：{kind}: {_text(exc) or '无详细信息'}"
                         "（请检查 SSSG_SMTP_HOST / SSSG_SMTP_PORT / SSSG_SMTP_SECURITY，以及服务器是否可达）") from None
     if refused:
         log.warning("mail: the server refused %s of %s recipients: %s", len(refused), len(to), _refusals(refused))
     accepted = [a for a in to if a not in refused]
     log.info("mail %r sent through %s to %s", msg["Subject"], where, ", ".join(accepted))
     return accepted
+
+
+def _login(server: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib's login() sends ASCII only; a user or password with other characters (a Chinese
+    password) goes as AUTH PLAIN in UTF-8 (RFC 4616), on the TLS connection."""
+    if (user + password).isascii():
+        server.login(user, password)
+        return
+    if "plain" not in server.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPNotSupportedError("the server offers no AUTH PLAIN, needed for a non-ASCII user or password")
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode("ascii")
+    code, reply = server.docmd("AUTH", "PLAIN " + token)
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _text(value: object) -> str:
