@@ -105,6 +105,7 @@ class FailedRun:
     crash: str = ""  # the code server's word on a killed run process
     started_at: str = ""
     failed_at: str = ""
+    recorded: dict | None = None  # what a stage of this run wrote to pipeline_runs.jsonl, if anything
 
     @property
     def failed_step(self) -> str | None:
@@ -121,7 +122,10 @@ class FailedRun:
 
     @property
     def error_text(self) -> str:
-        return "\n".join(s.error for s in self.steps) or self.crash or self.run_message
+        text = "\n".join(s.error for s in self.steps) or self.crash or self.run_message
+        if self.recorded and self.recorded.get("outcome") == "failed":
+            text += "\n" + "\n".join([self.recorded.get("message", ""), *self.recorded.get("details", [])])
+        return text
 
     @property
     def section(self) -> Section:
@@ -141,7 +145,8 @@ def section_key(run: FailedRun) -> str:
     stage = run.stage
     if stage == "ingest" and ("reconciliation" in text or "对账" in text):
         return "reconciliation"
-    if stage == "dbt" and "dbt 构建未通过" in text:
+    dbt_recorded = bool(run.recorded and run.recorded.get("stage") == "dbt" and run.recorded.get("outcome") == "failed")
+    if stage == "dbt" and (dbt_recorded or "dbt 构建未通过" in text):  # the dbt step records a failed build itself
         return "calendar" if "as_of_date_is_on_the_official_calendar" in text else "dbt_test"
     if stage:
         return CRASH_SECTIONS[stage]
@@ -189,11 +194,13 @@ def describe(instance, dagster_run, failure_event) -> FailedRun:
                                                                  event.message or ""):
             crash = (event.message or "").strip()
     record = instance.get_run_record_by_id(run_id)
+    recorded = next((e for e in run_status.history(limit=1000) if e.get("run_id") == run_id), None)
     return FailedRun(
         run_id=run_id, job=dagster_run.job_name, partition=dagster_run.tags.get("dagster/partition"),
         run_message=((failure_event.message if failure_event else "") or "").strip(), steps=steps,
         interrupted=[s for s in started if s not in ended], crash=crash,
-        started_at=_when(record.start_time if record else None), failed_at=_when(record.end_time if record else None))
+        started_at=_when(record.start_time if record else None), failed_at=_when(record.end_time if record else None),
+        recorded=recorded)
 
 
 def _when(timestamp: float | None) -> str:
@@ -212,10 +219,10 @@ def step_label(step: str | None) -> str:
 def record_if_unrecorded(run: FailedRun) -> dict | None:
     """Append the failure to pipeline_runs.jsonl unless a stage of the run wrote something already
     (its own failure, or its publish) or the run is not a refresh; returns the event written."""
-    if run.stage is None:
+    if run.stage is None or run.recorded is not None:
         return None
     if any(e.get("run_id") == run.run_id for e in run_status.history(limit=1000)):
-        return None
+        return None  # written meanwhile (a second evaluation of the same failure)
     label = run_status.stage_label(run.stage)
     if run.steps:
         what = f"出错：{_first_line(run.steps[0].error)}"

@@ -185,11 +185,11 @@ def report_body(manifest: dict, settings: MailSettings) -> str:
         "各位领导、同事：",
         "",
         f"附件是{manifest.get('title') or report_subject(manifest['kind'], manifest['period'])}，"
-        f"由数据仓库于 {manifest.get('generated_at', '')}（北京时间）按计划自动生成。",
+        f"由数据仓库于 {manifest.get('generated_at', '')}（北京时间）自动生成。",
         "",
         f"报告期：{period}",
         f"数据截至：最新导出批次 {b.get('latest_batch_date') or '（无）'}，数据日期 {b.get('as_of_date') or '（无）'}；"
-        f"看板数据 {b.get('published_at') or '（无）'} 发布（发布运行 {b.get('publish_run_id') or '（无）'}）",
+        f"看板数据于 {_beijing(b.get('published_at'))}（北京时间）发布（发布运行 {b.get('publish_run_id') or '（无）'}）",
     ]
     if missing:
         lines += ["", f"以下 {len(missing)} 部分缺少数据，报告中已注明："] + [f"  - {m}" for m in missing]
@@ -205,6 +205,12 @@ def report_body(manifest: dict, settings: MailSettings) -> str:
         "本邮件由系统自动发送，请勿直接回复；对报告内容有疑问请联系联席会议办公室。",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _beijing(published_at: str | None) -> str:
+    """The publish time as the reports and the dashboard write it (Asia/Shanghai)."""
+    from serving import formatters
+    return formatters.timestamp(published_at) if published_at else "（无）"
 
 
 def _size(n: int | None) -> str:
