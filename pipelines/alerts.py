@@ -83,7 +83,7 @@ SECTIONS = {
                      "按上面的错误排除原因，在 Dagster 界面查看该运行的日志，用 make check 查看数据仓库状态，然后重新运行。"),
 }
 CRASH_SECTIONS = {"ingest": "killed_ingest", "dbt": "killed_dbt", "publish": "killed_publish"}
-_DAGSTER_PREFIX = re.compile(r"^dagster\._core\.[\w.]+\.(?=\w+: )")
+_MODULE_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+(?=\w+: )")  # "pipelines.locks.WarehouseLocked: …" -> "WarehouseLocked: …"
 _WRAPPERS = {"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"}
 
 
@@ -168,7 +168,7 @@ def error_of(event) -> tuple[str, str]:
     failure_data = getattr(data, "user_failure_data", None)
     if failure_data is not None and failure_data.description:
         return failure_data.description.strip(), where
-    parts = [_DAGSTER_PREFIX.sub("", e.message.strip()) for e in chain if e.cls_name not in _WRAPPERS]
+    parts = [_MODULE_PREFIX.sub("", e.message.strip()) for e in chain if e.cls_name not in _WRAPPERS]
     return (" ← ".join(parts) or (event.message or "").strip() or "（没有错误信息）"), where
 
 
@@ -225,12 +225,12 @@ def record_if_unrecorded(run: FailedRun) -> dict | None:
         return None  # written meanwhile (a second evaluation of the same failure)
     label = run_status.stage_label(run.stage)
     if run.steps:
-        what = f"出错：{_first_line(run.steps[0].error)}"
+        what = f"「{label}」阶段出错：{_first_line(run.steps[0].error)}"
     elif run.interrupted:
-        what = f"时运行进程被终止（{_first_line(run.crash) if run.crash else '进程意外退出'}）"
+        what = f"「{label}」阶段时进程被终止（{_first_line(run.crash) if run.crash else '进程意外退出'}）"
     else:
-        what = f"前就失败了：{_first_line(run.run_message)}"
-    message = f"运行在「{label}」{what}；本次运行不发布，看板继续显示上一次发布的数据"
+        what = f"开始「{label}」之前失败：{_first_line(run.run_message)}"
+    message = f"运行在{what}；本次运行不发布，看板继续显示上一次发布的数据"
     details = [line for s in run.steps for line in (f"{s.step}: {s.error}"[:600], s.where) if line]
     if run.crash:
         details.append(run.crash[:600])
@@ -269,7 +269,7 @@ def alert_body(run: FailedRun, recorded: bool) -> str:
                 lines.append(f"    位置：{s.where}")
     if run.interrupted and not run.steps:
         label = step_label(run.interrupted[-1])
-        lines.append(f"运行进程在步骤 {run.interrupted[-1]}" + (f"（{label}）" if label else "") + " 中被终止，该步骤没有完成。")
+        lines.append(f"运行进程在步骤 {run.interrupted[-1]}" + (f"（{label}）" if label else "") + "中被终止，该步骤没有完成。")
     if run.crash:
         lines.append(f"进程：{run.crash}")
     if run.run_message:

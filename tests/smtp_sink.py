@@ -11,8 +11,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+MAIL_ENV = ("SSSG_SMTP_HOST", "SSSG_SMTP_PORT", "SSSG_SMTP_SECURITY", "SSSG_SMTP_USER", "SSSG_SMTP_PASSWORD",
+            "SSSG_MAIL_FROM", "SSSG_REPORT_MAIL_TO", "SSSG_ALERT_MAIL_TO", "SSSG_DASHBOARD_URL")
+REPORT_TO = ["局长 <director@scjg.example.cn>", "office@scjg.example.cn"]
+ALERT_TO = ["ops@scjg.example.cn"]
+
+
+
+def configure(mp: pytest.MonkeyPatch, port: int, **extra: str) -> None:
+    for name in MAIL_ENV:
+        mp.delenv(name, raising=False)
+    env = {"SSSG_SMTP_HOST": "127.0.0.1", "SSSG_SMTP_PORT": str(port), "SSSG_SMTP_SECURITY": "none",
+           "SSSG_MAIL_FROM": "抚顺市双随机数据仓库 <sssg@scjg.example.cn>",
+           "SSSG_REPORT_MAIL_TO": ", ".join(REPORT_TO), "SSSG_ALERT_MAIL_TO": ", ".join(ALERT_TO), **extra}
+    for name, value in env.items():
+        mp.setenv(name, value)
 
 
 @dataclass

@@ -14,24 +14,11 @@ from pathlib import Path
 import pytest
 
 import smtp_sink
+from smtp_sink import ALERT_TO, MAIL_ENV, REPORT_TO, configure
 from pipelines import mail
 from pipelines.settings import MailSettingsError, mail_settings
 
-MAIL_ENV = ("SSSG_SMTP_HOST", "SSSG_SMTP_PORT", "SSSG_SMTP_SECURITY", "SSSG_SMTP_USER", "SSSG_SMTP_PASSWORD",
-            "SSSG_MAIL_FROM", "SSSG_REPORT_MAIL_TO", "SSSG_ALERT_MAIL_TO", "SSSG_DASHBOARD_URL")
-REPORT_TO = ["局长 <director@scjg.example.cn>", "office@scjg.example.cn"]
-ALERT_TO = ["ops@scjg.example.cn"]
 SECRET = "s3cret-口令"
-
-
-def configure(mp: pytest.MonkeyPatch, port: int, **extra: str) -> None:
-    for name in MAIL_ENV:
-        mp.delenv(name, raising=False)
-    env = {"SSSG_SMTP_HOST": "127.0.0.1", "SSSG_SMTP_PORT": str(port), "SSSG_SMTP_SECURITY": "none",
-           "SSSG_MAIL_FROM": "抚顺市双随机数据仓库 <sssg@scjg.example.cn>",
-           "SSSG_REPORT_MAIL_TO": ", ".join(REPORT_TO), "SSSG_ALERT_MAIL_TO": ", ".join(ALERT_TO), **extra}
-    for name, value in env.items():
-        mp.setenv(name, value)
 
 
 @pytest.fixture
