@@ -1,4 +1,4 @@
-# Two commands on a fresh machine:  make run  (build the warehouse and serve the dashboard)
+# Two commands on a fresh machine:  make run  (build the warehouse, then run the whole system)
 #                                   make test (install what the tests need and run them all)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -22,11 +22,22 @@ SIM_SEED ?= 7
 SIM_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8501
+DAGSTER_PORT ?= 3000
+# what deploy/supervisord.conf reads (make run)
+export SSSG_BIN := $(abspath $(BIN))
+export SSSG_HOST := $(HOST)
+export SSSG_PORT := $(PORT)
+export SSSG_DAGSTER_PORT := $(DAGSTER_PORT)
+SUPERVISOR := $(BIN)/supervisorctl -c deploy/supervisord.conf
 
-.PHONY: help setup setup-spark run pipeline simulate dbt-manifest serve dagster test docs clean reports check bench bench-pages spark-parity
+.PHONY: help setup setup-spark system-packages dagster-home run initial-build stop status pipeline simulate dbt-manifest serve dagster test docs clean reports check bench bench-pages spark-parity
 
 help:
-	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty) and serve the dashboard"
+	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty), then run the"
+	@echo "           system: Dagster daemon (landing sensor, report schedules), Dagster UI :$(DAGSTER_PORT), dashboard :$(PORT)"
+	@echo "make stop   stop what make run started (from another shell; Ctrl-C in its own does the same)"
+	@echo "make status the state of the three processes of make run"
+	@echo "make backup / make restore BACKUP=...  back up, or restore, the warehouse and the Dagster instance"
 	@echo "make test   install test dependencies and run the whole test suite"
 	@echo "make check  warehouse health (exit status 1 when unhealthy); see docs/operations.md"
 	@echo "make dagster  open the Dagster UI (assets, lineage, sensor, checks) on 127.0.0.1:3000"
@@ -59,23 +70,63 @@ simulate: setup
 	  $(BIN)/python -m pipelines.simulate --years $(SIM_YEARS) --seed $(SIM_SEED) --scale $(SIM_SCALE) --out $(SSSG_LANDING_DIR); \
 	else echo "using the exports already in $(SSSG_LANDING_DIR)"; fi
 
-pipeline: simulate dbt-manifest
-	mkdir -p $(DAGSTER_HOME)
+pipeline: simulate dbt-manifest dagster-home
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster job execute -j refresh_warehouse -m pipelines.definitions
 
+# The dashboard alone, for development (make run starts it with the rest of the system).
 serve: setup
 	@echo "dashboard: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(BIN)/streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) \
-	  --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
+	  --server.headless true --browser.gatherUsageStats false
 
-run: pipeline reports serve
+# What the running system needs from Debian (Chromium for the report charts, CJK fonts, Pango).
+system-packages:
+	bash scripts/ensure-debian-packages.sh deploy/debian-packages.txt
+
+# The Dagster instance: the committed template (run queue, one warehouse writer at a time).
+dagster-home:
+	mkdir -p $(DAGSTER_HOME)
+	cmp -s deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml || cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+# The operated system, supervised as one unit (deploy/supervisord.conf): the Dagster daemon (landing
+# sensor, report schedules, run queue), the Dagster UI and the dashboard. On an empty warehouse the
+# first build and the latest reports come first. Logs: $(SSSG_DATA_DIR)/logs.
+run: system-packages setup dbt-manifest dagster-home
+	@test -e $(SSSG_SERVING_PATH) || $(MAKE) --no-print-directory initial-build
+	mkdir -p $(SSSG_DATA_DIR)/logs $(SSSG_DATA_DIR)/run
+	@echo "dashboard: http://$(HOST):$(PORT)   Dagster UI: http://$(HOST):$(DAGSTER_PORT)   logs: $(SSSG_DATA_DIR)/logs"
+	@echo "new exports copied into $(SSSG_LANDING_DIR) are loaded by themselves; Ctrl-C or make stop stops everything"
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/supervisord -c deploy/supervisord.conf
+
+# The first build (simulated exports when the landing folder is empty) and the latest reports. The
+# landing sensor sees these files as loaded (pipelines/landing_state.py) and does not load them again.
+initial-build: pipeline reports
+
+stop:
+	@if [ -S $(SSSG_DATA_DIR)/run/supervisor.sock ]; then $(SUPERVISOR) shutdown; else echo "make run is not running (no $(SSSG_DATA_DIR)/run/supervisor.sock)"; fi
+
+status:
+	@$(SUPERVISOR) status || true
 
 # Warehouse health: last run, what the dashboard serves, freshness, waiting files, reconciliation, rejects.
 check: setup
 	$(BIN)/python -m pipelines.check
 
+# Backups (docs/operations.md, "Backups and restore"): the warehouse as Parquet (EXPORT DATABASE) and the
+# Dagster instance into $SSSG_BACKUP_DIR (default data/backups), the newest $SSSG_BACKUP_KEEP (7) kept.
+# make restore BACKUP=<backup folder> brings the warehouse back (RESTORE_DAGSTER=1: the Dagster instance too,
+# with make run stopped); the replaced warehouse stays as warehouse.duckdb.before-restore-<time>.
+.PHONY: backup restore
+backup: setup
+	$(BIN)/python -m pipelines.backup create
+
+restore: setup
+	@if [ -z "$(BACKUP)" ]; then echo "make restore needs BACKUP=<backup folder>, one of:"; \
+	  $(BIN)/python -m pipelines.backup list; exit 2; fi
+	$(BIN)/python -m pipelines.backup restore "$(BACKUP)" $(if $(RESTORE_DAGSTER),--dagster)
+
 # The latest monthly (last complete month) and annual (last complete year) reports from the serving artefact.
-reports: setup
+reports: setup system-packages
 	$(BIN)/python -m pipelines.reports --kind monthly --period latest
 	$(BIN)/python -m pipelines.reports --kind annual --period latest
 
@@ -90,8 +141,7 @@ bench: setup
 # run, on the serving file of $(SSSG_DATA_DIR) (built first when there is none). For scale 14:
 # SSSG_DATA_DIR=/tmp/s14 SIM_SCALE=14 make bench-pages.
 PAGE_REPEAT ?= 5
-bench-pages: setup
-	bash scripts/ensure-debian-packages.sh
+bench-pages: setup system-packages
 	test -e $(SSSG_SERVING_PATH) || $(MAKE) pipeline
 	$(BIN)/python -m pipelines.bench.pages --repeat $(PAGE_REPEAT) --out docs/benchmarks.md
 
@@ -101,12 +151,11 @@ SPARK_SCALE ?= 0.05
 spark-parity: setup-spark
 	$(BIN)/python -m pipelines.spark parity --scale $(SPARK_SCALE) --years $(SIM_YEARS) --seed $(SIM_SEED) $(SPARK_ARGS)
 
-dagster: dbt-manifest
-	mkdir -p $(DAGSTER_HOME)
+dagster: dbt-manifest dagster-home
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 test: dbt-manifest setup-spark
-	bash scripts/ensure-debian-packages.sh
+	bash scripts/ensure-debian-packages.sh deploy/debian-packages.txt tests/debian-packages.txt
 	PATH=$(CURDIR)/$(BIN):$$PATH scripts/run-pytest.sh $(BIN)/python
 
 docs: setup

@@ -19,12 +19,14 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.settings import serving_versions_keep
+
 log = logging.getLogger(__name__)
 
 PUBLISHED_SCHEMAS = ("marts",)
 PUBLISH_LOG_COLUMNS = ("published_at TIMESTAMP, run_id VARCHAR, warehouse_batches BIGINT, latest_batch_date DATE, "
                        "tables BIGINT, as_of_date DATE")
-KEEP_VERSIONS = 3  # the current publish and two before it are always kept
+KEEP_VERSIONS = 3  # the default of SSSG_SERVING_VERSIONS_KEEP: the current publish and two before it are always kept
 GRACE_SECONDS = 600  # an older version is removed only this long after it was superseded
 TMP_SUFFIX = ".tmp"
 
@@ -110,14 +112,16 @@ def current_version(serving: Path) -> Path | None:
         return None
 
 
-def prune_versions(serving: Path, now: float | None = None) -> list[Path]:
-    """Remove versions beyond the newest KEEP_VERSIONS that were superseded over GRACE_SECONDS ago."""
+def prune_versions(serving: Path, now: float | None = None, keep: int | None = None) -> list[Path]:
+    """Remove versions beyond the newest `keep` (SSSG_SERVING_VERSIONS_KEEP, default KEEP_VERSIONS) that were
+    superseded over GRACE_SECONDS ago (a reader may still be on one); never the one the link points at."""
     now = time.time() if now is None else now
+    keep = max(1, serving_versions_keep() if keep is None else keep)
     current = current_version(serving)
     files = sorted(versions_dir(serving).glob("*.duckdb"), key=lambda p: p.name, reverse=True)
     created = [p.stat().st_mtime for p in files]
     removed = []
-    for i in range(KEEP_VERSIONS, len(files)):
+    for i in range(keep, len(files)):
         older, superseded_at = files[i], created[i - 1]  # the next newer version replaced it
         if older != current and now - superseded_at > GRACE_SECONDS:
             older.unlink(missing_ok=True)

@@ -31,6 +31,47 @@ def paths() -> Paths:
     )
 
 
+def dagster_home() -> Path:
+    """The Dagster instance's folder (DAGSTER_HOME; the Makefile's default is <data dir>/dagster_home)."""
+    value = os.environ.get("DAGSTER_HOME")
+    return Path(value) if value else paths().data_dir / "dagster_home"
+
+
+def backup_dir() -> Path:
+    """Where backups go (SSSG_BACKUP_DIR, default <data dir>/backups): pipelines/backup.py."""
+    value = os.environ.get("SSSG_BACKUP_DIR")
+    return Path(value) if value else paths().data_dir / "backups"
+
+
+def _count(name: str, default: int) -> int:
+    """A retention count from the environment: a whole number of at least 1 (the newest is never removed)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r}: must be a whole number of at least 1") from None
+    if number < 1:
+        raise ValueError(f"{name}={value!r}: must be at least 1 (the newest is always kept)")
+    return number
+
+
+def backup_keep() -> int:
+    """How many backups to keep (SSSG_BACKUP_KEEP, default 7: a week of daily backups)."""
+    return _count("SSSG_BACKUP_KEEP", 7)
+
+
+def serving_versions_keep() -> int:
+    """How many published serving versions to keep at least (SSSG_SERVING_VERSIONS_KEEP, default 3)."""
+    return _count("SSSG_SERVING_VERSIONS_KEEP", 3)
+
+
+def report_versions_keep() -> int:
+    """How many versions of each report period to keep (SSSG_REPORT_VERSIONS_KEEP, default 3)."""
+    return _count("SSSG_REPORT_VERSIONS_KEEP", 3)
+
+
 def raw_parquet_dir() -> Path | None:
     """Where the ingest also writes raw tables as monthly Parquet for Spark (SSSG_RAW_PARQUET_DIR); unset = not written."""
     value = os.environ.get("SSSG_RAW_PARQUET_DIR")

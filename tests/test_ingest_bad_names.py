@@ -185,7 +185,7 @@ def test_a_landing_path_with_dot_dot_or_relative_still_reads_only_inside(tmp_pat
 
 
 def test_the_landing_sensor_fingerprints_odd_names_without_failing(landing):
-    from pipelines.sensors import landing_fingerprint
+    from pipelines.landing_state import landing_fingerprint
 
     write_bytes(landing / BATCH / os.fsdecode(b"\xff\xfe.csv"), GOOD)
     write_bytes(landing / BATCH / "抽查任务\u202e.csv", GOOD)

@@ -8,6 +8,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetE
 from pipelines import run_status
 from pipelines.run_lock import hold_for_step, release, step_done
 from pipelines.contract import load_contract
+from pipelines.landing_state import landing_fingerprint, record_loaded
 from pipelines.locks import warehouse_ready_or_retry
 from pipelines.ingest.load import ingest_landing
 from pipelines.ingest.parquet import export_raw_parquet
@@ -35,8 +36,10 @@ def ingest_landing_files(context: AssetExecutionContext):
     where = paths()  # the dbt subprocess reads the same SSSG_* environment
     hold_for_step(context, "ingest", where.warehouse)  # a second run at once is refused here, untouched
     warehouse_ready_or_retry(where.warehouse)
+    fingerprint = landing_fingerprint(where.landing)  # before loading: a file added meanwhile starts a new run
     try:
         outcomes = ingest_landing(where.landing, where.warehouse)
+        record_loaded(where.warehouse, fingerprint)
     except Exception as exc:
         run_status.record(context.run.run_id, "ingest", "failed", f"载入导出文件失败：{exc}")
         release(where.warehouse, context.run.run_id)

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from pipelines.reports.charts import RendererMissing
 from pipelines.reports.generate import TZ, generate
 from pipelines.reports.periods import previous_month, previous_year
 from pipelines.settings import paths
@@ -35,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     if period == "latest":
         ref = data_date(a.serving) or dt.datetime.now(TZ).date()
         period = previous_month(ref) if a.kind == "monthly" else previous_year(ref)
-    man = generate(a.kind, period, a.serving, a.out, charts=not a.no_charts)
+    try:
+        man = generate(a.kind, period, a.serving, a.out, charts=not a.no_charts)
+    except RendererMissing as exc:
+        print(f"报告未生成 / report not produced: {exc}", file=sys.stderr)
+        return 2
     print(f"{a.kind} {period}: {man['folder']}")
     for f in man["files"]:
         print(f"  {f['name']}  {f['bytes']:,} bytes  sha256 {f['sha256'][:12]}")

@@ -46,7 +46,11 @@ def render(report: Report, generated_at: str) -> dict[str, bytes]:
 
 def generate(kind: str, period: str, serving: Path | None = None, root: Path | None = None,
              now: dt.datetime | None = None, charts: bool = True) -> dict:
-    """Build, render and store a report; returns its manifest (with file paths)."""
+    """Build, render and store a report; returns its manifest (with file paths). Fails at once, naming
+    what to install, when the system lacks Chromium, the CJK font or Pango (charts.RendererMissing)."""
+    from pipelines.reports.charts import require_system_parts
+
+    require_system_parts(charts)
     report = build(kind, period, serving, charts)
     generated_at = (now or dt.datetime.now(TZ)).strftime("%Y-%m-%d %H:%M:%S")
     files = render(report, generated_at)

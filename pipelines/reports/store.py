@@ -2,7 +2,8 @@
 
 Each generation is written completely into versions/<period>/<stamp>/ (files, then manifest.json),
 and <kind>/<period> is a symlink that is swapped onto it with os.replace: readers see the old report
-or the new one, never a mix. Earlier versions stay under <kind>/versions/<period>/.
+or the new one, never a mix. Earlier versions stay under <kind>/versions/<period>/, the newest
+SSSG_REPORT_VERSIONS_KEEP (default 3) of each period.
 
     list_reports() -> [{"kind", "period", "generated_at", "batch", "files": [{"name", "path", ...}], ...}]
 """
@@ -15,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pipelines.settings import paths
+from pipelines.settings import paths, report_versions_keep
 
 MANIFEST = "manifest.json"
 
@@ -48,6 +49,7 @@ def save(kind: str, period: str, files: dict[str, bytes], manifest: dict, root: 
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(Path("versions") / period / stamp)
     os.replace(tmp_link, link)
+    prune(kind, period, root=root)  # older versions beyond SSSG_REPORT_VERSIONS_KEEP
     return link
 
 
@@ -104,7 +106,29 @@ def list_reports(kind: str | None = None, root: Path | None = None) -> list[dict
     return out
 
 
-def prune(kind: str, period: str, keep: int = 5, root: Path | None = None) -> None:
-    """Drop all but the newest `keep` versions (the current one is always kept)."""
+def prune(kind: str, period: str, keep: int | None = None, root: Path | None = None) -> list[Path]:
+    """Drop all but the newest `keep` versions of a period (SSSG_REPORT_VERSIONS_KEEP, default 3); never
+    the newest, never the one <kind>/<period> points at. Returns the folders removed."""
+    keep = max(1, report_versions_keep() if keep is None else keep)
+    root = Path(root or reports_root())
+    try:
+        current = (root / kind / period).resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        current = None
+    removed = []
     for v in versions(kind, period, root)[keep:]:
-        shutil.rmtree(v["folder"], ignore_errors=True)
+        folder = Path(v["folder"])
+        if folder.resolve() != current:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def prune_all(keep: int | None = None, root: Path | None = None) -> list[Path]:
+    """prune() for every period of every kind (the backup job runs it: a lowered setting takes effect)."""
+    root = Path(root or reports_root())
+    removed = []
+    for vdir in sorted(root.glob("*/versions/*")):
+        if vdir.is_dir() and not vdir.name.startswith("."):
+            removed += prune(vdir.parent.parent.name, vdir.name, keep, root)
+    return removed
