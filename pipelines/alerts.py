@@ -28,6 +28,7 @@ DOC = "docs/operations.md"
 REFRESH_JOB = "refresh_warehouse"
 STAGE_OF_STEP = {"ingest_landing_files": "ingest", "sssg_dbt_assets": "dbt", "serving_artefact": "publish"}
 REPORT_STEPS = {"monthly_report": "生成并发送月报", "annual_report": "生成并发送年度考核报告"}
+BACKUP_STEPS = {"backup_warehouse_op": "备份数据仓库与 Dagster 实例"}  # pipelines/backup_defs.py
 MAX_ERROR_CHARS = 3000  # per step, in the e-mail
 
 
@@ -79,6 +80,9 @@ SECTIONS = {
     "report": Section("A scheduled report fails",
                       "按上面的错误排除原因（如缺少 Chromium 或中文字体、还没有发布的看板数据），然后在 Dagster 界面重新执行本运行，"
                       "或运行 python -m pipelines.reports --kind monthly|annual --period <报告期>。"),
+    "backup": Section("Backups and restore",
+                      "按上面的错误排除原因（常见的有：刷新运行 30 分钟后仍未结束、有进程以写方式打开着数据仓库、备份目录所在的磁盘已满），"
+                      "然后运行 make backup，或等下一晚的备份；python -m pipelines.backup list 列出已有的备份。"),
     "other": Section("What a failure e-mail says",
                      "按上面的错误排除原因，在 Dagster 界面查看该运行的日志，用 make check 查看数据仓库状态，然后重新运行。"),
 }
@@ -105,6 +109,7 @@ class FailedRun:
     crash: str = ""  # the code server's word on a killed run process
     started_at: str = ""
     failed_at: str = ""
+    ended: float | None = None  # when the run ended (epoch seconds)
     recorded: dict | None = None  # what a stage of this run wrote to pipeline_runs.jsonl, if anything
 
     @property
@@ -136,6 +141,8 @@ def section_key(run: FailedRun) -> str:
     """Which docs/operations.md section says what to do about this failure."""
     text = run.error_text
     step = run.failed_step
+    if step in BACKUP_STEPS:
+        return "backup"
     if "另一个刷新运行" in text or "无法取得数据仓库的运行锁" in text:
         return "two_runs"
     if "数据仓库文件被其他进程占用" in text or "Could not set lock on file" in text:
@@ -200,7 +207,7 @@ def describe(instance, dagster_run, failure_event) -> FailedRun:
         run_message=((failure_event.message if failure_event else "") or "").strip(), steps=steps,
         interrupted=[s for s in started if s not in ended], crash=crash,
         started_at=_when(record.start_time if record else None), failed_at=_when(record.end_time if record else None),
-        recorded=recorded)
+        ended=record.end_time if record else None, recorded=recorded)
 
 
 def _when(timestamp: float | None) -> str:
@@ -211,7 +218,7 @@ def _when(timestamp: float | None) -> str:
 def step_label(step: str | None) -> str:
     if step in STAGE_OF_STEP:
         return run_status.stage_label(STAGE_OF_STEP[step])
-    return REPORT_STEPS.get(step or "", "")
+    return REPORT_STEPS.get(step or "", "") or BACKUP_STEPS.get(step or "", "")
 
 
 # --- pipeline_runs.jsonl ------------------------------------------------------------------------------
@@ -221,8 +228,11 @@ def record_if_unrecorded(run: FailedRun) -> dict | None:
     (its own failure, or its publish) or the run is not a refresh; returns the event written."""
     if run.stage is None or run.recorded is not None:
         return None
-    if any(e.get("run_id") == run.run_id for e in run_status.history(limit=1000)):
+    history = run_status.history(limit=1000)
+    if any(e.get("run_id") == run.run_id for e in history):
         return None  # written meanwhile (a second evaluation of the same failure)
+    if published_since(run, history):
+        return None  # handled late (the daemon was down): a later run published, the dashboard is newer
     label = run_status.stage_label(run.stage)
     if run.steps:
         what = f"「{label}」阶段出错：{_first_line(run.steps[0].error)}"
@@ -236,6 +246,21 @@ def record_if_unrecorded(run: FailedRun) -> dict | None:
         details.append(run.crash[:600])
     details.append(f"处理办法：{DOC}「{run.section.heading}」")
     return run_status.record(run.run_id, run.stage, "failed", message, details)
+
+
+def published_since(run: FailedRun, history: list[dict] | None = None) -> bool:
+    """Whether a run published after this one ended (run_status writes local times without a zone)."""
+    if run.ended is None:
+        return False
+    ended = dt.datetime.fromtimestamp(run.ended).replace(microsecond=0)
+    for event in run_status.history(limit=1000) if history is None else history:
+        if event.get("outcome") == "published":
+            try:
+                if dt.datetime.fromisoformat(event["at"]) > ended:
+                    return True
+            except (KeyError, ValueError):
+                continue
+    return False
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -275,11 +300,15 @@ def alert_body(run: FailedRun, recorded: bool) -> str:
     if run.run_message:
         lines.append(f"Dagster：{run.run_message}")
     lines.append("")
-    if run.stage:
+    if run.stage and published_since(run):
+        lines.append("影响：本次刷新没有发布；此后已有运行成功发布，看板显示的是那次的数据。")
+    elif run.stage:
         lines.append("影响：本次刷新没有发布，看板继续显示上一次发布的数据；看板「数据状态」页和 make check 会显示这次失败"
                      + ("（已由本告警记入 pipeline_runs.jsonl）。" if recorded else "。"))
     elif run.failed_step in REPORT_STEPS:
         lines.append("影响：本期报告没有按计划发出（如果报告已生成，文件保存在报告目录，看板「考核报告」页可下载）。")
+    elif run.failed_step in BACKUP_STEPS:
+        lines.append("影响：今天没有新的备份；数据仓库、看板和已有的备份都不受影响。")
     lines += ["", f"怎么办：{section.todo}", "",
               f"详见 {DOC} 的「{section.heading}」一节：",
               f"  {section.link}",

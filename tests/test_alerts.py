@@ -68,10 +68,27 @@ def failed(step: str | None, error: str = "", job: str = "refresh_warehouse", in
     (failed(None), "killed_ingest"),  # a refresh that failed before any step began
     (failed("monthly_report", "报告已生成并保存，但邮件发送失败：…", job="monthly_report_job"), "report_mail"),
     (failed("annual_report", "ChromeNotFoundError: …", job="annual_report_job"), "report"),
+    (failed("backup_warehouse_op", "Could not set lock on file …", job="backup_warehouse"), "backup"),
     (failed("some_op", "ValueError: x", job="other_job"), "other"),
 ])
 def test_each_failure_links_the_section_that_says_what_to_do(run, key):
     assert section_key(run) == key
+
+
+def test_a_failure_handled_after_a_later_publish_is_not_recorded(tmp_path, monkeypatch):
+    """The daemon was down: by the time the sensor sees a crashed run, a later run has published. The
+    failure is e-mailed but not appended, else 数据状态 and `make check` would report the dashboard
+    stale although it is newer than the failure."""
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(tmp_path / "serving" / "warehouse.duckdb"))
+    crashed = failed(None, interrupted=["sssg_dbt_assets"])
+    crashed.ended = time.time() - 600
+    run_status.record("later-run", "publish", "published", "已发布")
+    assert alerts.published_since(crashed)
+    assert alerts.record_if_unrecorded(crashed) is None
+    assert check_last_run(tmp_path / "serving" / "warehouse.duckdb").status == "OK"
+    crashed.ended = time.time() + 5  # ended after that publish: recorded
+    assert alerts.record_if_unrecorded(crashed)["stage"] == "dbt"
+    assert check_last_run(tmp_path / "serving" / "warehouse.duckdb").status == FAIL
 
 
 def test_the_sensor_runs_by_default_for_every_run_of_the_instance():
