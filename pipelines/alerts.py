@@ -4,9 +4,10 @@
 The refresh's stages record their own failures in pipeline_runs.jsonl (pipelines/run_status.py): a
 refused run, a failed reconciliation, a failed dbt test, a failed publish. A crash does not: the run's
 process killed (Dagster's code server then marks the run failed), or an exception outside what a
-stage catches (dbt that cannot start, the lock retries running out). For those the sensor appends
-the failure, with the stage of the step that failed or was running, so the dashboard and `make check`
-say so too. Runs of other jobs (the reports) are e-mailed, not recorded: that file is the refresh's.
+stage catches (the lock retries running out, a run stopped at its maximum runtime). For those the
+sensor appends the failure, with the stage of the step that failed or was running, so the dashboard
+and `make check` say so too. Runs of other jobs (reports, backup) are e-mailed, not recorded: that
+file is the refresh's.
 
 The e-mail names the job, the run, each failed step with its error, says what to do and links the
 matching section of docs/operations.md (SECTIONS; tests/test_alerts.py checks each heading exists).
