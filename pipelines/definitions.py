@@ -2,6 +2,7 @@
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from pipelines.alerts import run_failure_alert
 from pipelines.assets.dbt import sssg_dbt_assets
 from pipelines.assets.ingest import ingest_landing_files
 from pipelines.assets.publish import serving_artefact
@@ -18,7 +19,7 @@ defs = Definitions(
     assets=[ingest_landing_files, sssg_dbt_assets, serving_artefact, *report_assets],
     jobs=[refresh_warehouse_job, *report_jobs],
     schedules=[*report_schedules, backup_schedule],
-    sensors=[landing_folder_sensor],
+    sensors=[landing_folder_sensor, run_failure_alert],
     resources={
         "dbt": DbtCliResource(project_dir=sssg_dbt_project, dbt_executable=dbt_executable()),
     },

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +89,94 @@ def dbt_executable() -> str:
     """The dbt beside this interpreter (the project's venv), whether or not the venv is activated."""
     beside = Path(sys.executable).with_name("dbt")
     return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
+
+
+# --- E-mail (pipelines/mail.py): reports to SSSG_REPORT_MAIL_TO, failure alerts to SSSG_ALERT_MAIL_TO ---
+SMTP_SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8501"
+
+
+class MailSettingsError(ValueError):
+    """An SSSG_SMTP_* / SSSG_*MAIL* variable that cannot be used; the message names it and says why."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str
+    port: int
+    security: str  # starttls | ssl | none
+    user: str | None
+    password: str | None = field(repr=False)  # never printed, logged or put in metadata
+    mail_from: str
+    report_to: tuple[str, ...]
+    alert_to: tuple[str, ...]
+    dashboard_url: str = DEFAULT_DASHBOARD_URL
+
+    def describe(self) -> str:
+        """The settings as one line for logs and `python -m pipelines.mail --test` (no password)."""
+        login = f"，登录用户 {self.user}" if self.user else "，不登录"
+        return (f"SMTP {self.host}:{self.port}（{self.security}{login}），发件人 {self.mail_from}，"
+                f"报告收件人 {len(self.report_to)} 个，告警收件人 {len(self.alert_to)} 个")
+
+
+def mail_settings() -> MailSettings | None:
+    """The e-mail settings, or None when SSSG_SMTP_HOST is unset (e-mail not configured: nothing is sent).
+    Raises MailSettingsError on a bad port, an unknown security mode or a malformed address."""
+    env = os.environ
+    host = env.get("SSSG_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+", host):
+        raise MailSettingsError(f"SSSG_SMTP_HOST={host!r} 不是主机名或 IP 地址")
+    host = host.strip("[]")
+    security = env.get("SSSG_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
+    if security not in SMTP_SECURITY_PORTS:
+        raise MailSettingsError(f"SSSG_SMTP_SECURITY={security!r} 无法识别：应为 starttls、ssl 或 none 之一")
+    port_text = env.get("SSSG_SMTP_PORT", "").strip()
+    if port_text:
+        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+            raise MailSettingsError(f"SSSG_SMTP_PORT={port_text!r} 不是端口号：应为 1–65535 之间的整数")
+        port = int(port_text)
+    else:
+        port = SMTP_SECURITY_PORTS[security]
+    user = env.get("SSSG_SMTP_USER", "").strip() or None
+    password = env.get("SSSG_SMTP_PASSWORD") or None
+    if password and not user:
+        raise MailSettingsError("设置了 SSSG_SMTP_PASSWORD 却没有 SSSG_SMTP_USER：请同时设置登录用户名")
+    if user and security == "none":
+        raise MailSettingsError("SSSG_SMTP_SECURITY=none 时不能登录（用户名和口令会以明文发送）："
+                                "请改用 starttls 或 ssl，或去掉 SSSG_SMTP_USER / SSSG_SMTP_PASSWORD")
+    senders = mail_addresses("SSSG_MAIL_FROM", env.get("SSSG_MAIL_FROM", ""))
+    if len(senders) != 1:
+        raise MailSettingsError("SSSG_MAIL_FROM 应为一个发件地址（如 sssg@scjg.fushun.gov.cn）"
+                                + ("，现在没有设置" if not senders else f"，现为 {len(senders)} 个"))
+    url = env.get("SSSG_DASHBOARD_URL", "").strip() or DEFAULT_DASHBOARD_URL
+    if not re.fullmatch(r"https?://[^\s]+", url):
+        raise MailSettingsError(f"SSSG_DASHBOARD_URL={url!r} 不是 http(s) 网址")
+    return MailSettings(host=host, port=port, security=security, user=user, password=password,
+                        mail_from=senders[0], report_to=mail_addresses("SSSG_REPORT_MAIL_TO", env.get("SSSG_REPORT_MAIL_TO", "")),
+                        alert_to=mail_addresses("SSSG_ALERT_MAIL_TO", env.get("SSSG_ALERT_MAIL_TO", "")),
+                        dashboard_url=url)
+
+
+# A bare address: ASCII local part and domain (not every server takes SMTPUTF8), no spaces, quotes or brackets.
+_ADDR_SPEC = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?")
+
+
+def mail_addresses(name: str, value: str) -> tuple[str, ...]:
+    """A comma-separated list of addresses (`a@b.cn`, or `名字 <a@b.cn>`) from variable `name`, each
+    checked; raises MailSettingsError naming the variable and the entry that is not an address."""
+    out = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if any(ch in item for ch in "\r\n\t\x00"):
+            raise MailSettingsError(f"{name} 中的 {item!r} 含有换行或控制字符")
+        m = re.fullmatch(r"(?:(?P<display>[^<>\"]*?)\s*<(?P<angle>[^<>]*)>|(?P<bare>[^<>\s]+))", item)
+        addr = m and (m.group("angle") if m.group("angle") is not None else m.group("bare"))
+        if not addr or not _ADDR_SPEC.fullmatch(addr):
+            raise MailSettingsError(f"{name} 中的 {item!r} 不是邮件地址（应为 name@example.cn 或 名字 <name@example.cn>，"
+                                    "多个地址用英文逗号分隔）")
+        out.append(item)
+    return tuple(out)

@@ -4,7 +4,10 @@ monthly_report: monthly partitions from 2020-01 (Asia/Shanghai); annual_report: 
 from 2020 (cron "0 0 1 1 *", fmt %Y). Both read the serving artefact, so they depend on it.
 The schedules tick daily at 08:00 Asia/Shanghai and only request a run on the first official working
 day of the month (monthly: the previous month) or of January (annual: the previous year).
+When SMTP is configured (pipelines/mail.py), each stored report is e-mailed to SSSG_REPORT_MAIL_TO.
 """
+
+from typing import NoReturn
 
 from dagster import (AssetExecutionContext, DefaultScheduleStatus, MaterializeResult, MonthlyPartitionsDefinition, RunRequest,
                      ScheduleEvaluationContext, SkipReason, TimeWindowPartitionsDefinition, asset,
@@ -19,16 +22,52 @@ annual_partitions = TimeWindowPartitionsDefinition(start="2020", fmt="%Y", cron_
                                                    timezone=TIMEZONE)
 
 
+MAIL_TAG = "sssg/mail"  # a run tagged sssg/mail=off (e.g. a backfill of old periods) stores the reports without e-mailing them
+
+
 def _materialize(context: AssetExecutionContext, kind: str, period: str) -> MaterializeResult:
     from pipelines.reports.generate import generate
     man = generate(kind, period)
     for m in man.get("missing", []):
         context.log.warning(f"数据缺失: {m}")
-    return MaterializeResult(metadata={
+    metadata = {
         "folder": man["folder"], "generated_at": man["generated_at"],
         "publish_run_id": man["batch"]["publish_run_id"] or "", "latest_batch_date": man["batch"]["latest_batch_date"] or "",
         "files": ", ".join(f["name"] for f in man["files"]), "missing_sections": len(man.get("missing", [])),
-    })
+    }
+    return MaterializeResult(metadata={**metadata, **_mail_report(context, man, metadata)})
+
+
+def _mail_report(context: AssetExecutionContext, man: dict, metadata: dict) -> dict:
+    """E-mail the stored report when SMTP is configured (pipelines/mail.py); the metadata says what
+    happened. A failure fails the step, naming the reason; the report stays stored, and re-executing
+    the run generates and sends it again."""
+    from pipelines import mail
+    from pipelines.settings import MailSettingsError, mail_settings
+
+    if context.run.tags.get(MAIL_TAG) == "off":
+        return {"mail": f"未发送：运行带有标签 {MAIL_TAG}=off"}
+    try:
+        settings = mail_settings()
+    except MailSettingsError as exc:
+        _mail_failed(f"邮件设置有误，报告未发送：{exc}", metadata)
+    if settings is None:
+        return {"mail": "未发送：未配置邮件（SSSG_SMTP_HOST 未设置）"}
+    if not settings.report_to:
+        context.log.warning("SSSG_REPORT_MAIL_TO is empty: the report is stored and not e-mailed")
+        return {"mail": "未发送：SSSG_REPORT_MAIL_TO 为空"}
+    try:
+        sent = mail.send_report(man, settings)
+    except (mail.MailError, OSError) as exc:
+        _mail_failed(f"报告已生成并保存，但邮件发送失败：{exc}", metadata)
+    context.log.info(f"report e-mailed to {sent['mail_to']}: {sent['mail_subject']}")
+    return {"mail": f"已发送给 {len(sent['mail_to'].split(', '))} 个收件人", **sent}
+
+
+def _mail_failed(message: str, metadata: dict) -> NoReturn:
+    from dagster import Failure
+    raise Failure(description=message + f"（报告文件在 {metadata['folder']}；修正后重新执行本运行即可重新生成并发送）",
+                  metadata={**metadata, "mail": message}, allow_retries=False)
 
 
 @asset(name="monthly_report", group_name="reports", partitions_def=monthly_partitions, deps=["serving_artefact"],
