@@ -630,7 +630,7 @@ def test_real_dagster_ui_behind_nginx(tmp_path, certificate, htpasswd):
 # ---------------------------------------------------------------- (c) the environment example
 
 CODE_FOLDERS = ("pipelines", "serving", "dashboard")
-VARIABLE = re.compile(r"(?:SSSG_[A-Z0-9_]+|DAGSTER_HOME)")
+VARIABLE = re.compile(r"(?:SSSG_[A-Z0-9_]*[A-Z0-9]|DAGSTER_HOME)")  # a whole name, not a prefix such as "SSSG_SMTP_"
 
 
 def variables_the_code_reads() -> dict[str, set[str]]:
