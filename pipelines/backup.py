@@ -127,7 +127,7 @@ def create(warehouse: Path | None = None, dest: Path | None = None, home: Path |
         _fsync_tree(tmp)
         final = dest / name
         os.rename(tmp, final)
-        _fsync_dir(dest)
+        publish.fsync_dir(dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -400,7 +400,7 @@ def restore(backup: Path, target: Path | None = None, *, dagster: bool = False, 
                 _swap_keeping_aside(restored, target, before)
             else:
                 os.replace(restored, target)
-            _fsync_dir(target.parent)
+            publish.fsync_dir(target.parent)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     finally:
@@ -535,15 +535,7 @@ def _fsync_tree(folder: Path) -> None:
             finally:
                 os.close(fd)
     for d in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        _fsync_dir(d)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        publish.fsync_dir(d)
 
 
 def _human(n: float) -> str:

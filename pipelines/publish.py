@@ -102,7 +102,7 @@ def point_at(serving: Path, target: Path) -> None:
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(target, serving.parent), link)
     os.replace(link, serving)
-    _fsync_dir(serving.parent)
+    fsync_dir(serving.parent)
 
 
 def current_version(serving: Path) -> Path | None:
@@ -161,7 +161,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)

@@ -82,6 +82,16 @@ def start(**smtp_kwargs) -> tuple[Sink, Controller]:
     return sink, controller
 
 
+@pytest.fixture
+def smtp(monkeypatch):
+    """A plain SMTP server (as an internal relay on port 25 would be) with the settings pointing at it;
+    test modules import this fixture."""
+    sink, controller = start()
+    configure(monkeypatch, sink.port)
+    yield sink
+    controller.stop()
+
+
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for localhost / 127.0.0.1 and its key (openssl, about 0.1 s)."""
     cert, key = folder / "cert.pem", folder / "key.pem"

@@ -24,6 +24,7 @@ from pipelines import alerts, run_status
 from pipelines.alerts import SECTIONS, FailedRun, StepFailure, run_failure_alert, section_key
 from pipelines.check import FAIL, check_last_run
 from pipelines.settings import REPO_ROOT
+from smtp_sink import smtp  # noqa: F401 (the fixture)
 from smtp_sink import ALERT_TO, MAIL_ENV, configure
 
 REFRESH_STEPS = ("ingest_landing_files", "sssg_dbt_assets", "serving_artefact")
@@ -110,14 +111,6 @@ def data_dir(tmp_path, monkeypatch):
     yield tmp_path
     os.environ.clear()
     os.environ.update(saved)
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    sink, controller = smtp_sink.start()
-    configure(monkeypatch, sink.port)
-    yield sink
-    controller.stop()
 
 
 def refresh(instance):

@@ -14,20 +14,12 @@ from pathlib import Path
 import pytest
 
 import smtp_sink
+from smtp_sink import smtp  # noqa: F401 (the fixture)
 from smtp_sink import ALERT_TO, MAIL_ENV, REPORT_TO, configure
 from pipelines import mail
 from pipelines.settings import MailSettingsError, mail_settings
 
 SECRET = "s3cret-口令"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """A plain SMTP server (as an internal relay on port 25 would be) with the settings pointing at it."""
-    sink, controller = smtp_sink.start()
-    configure(monkeypatch, sink.port)
-    yield sink
-    controller.stop()
 
 
 # --- settings -------------------------------------------------------------------------------------------
