@@ -6,12 +6,14 @@ run and the dashboard keeps the last good data; the failed tests are recorded fo
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetSpec, Failure, MetadataValue
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines import run_status
+from pipelines.dbt_runs import prune_run_folders
 from pipelines.dbt_project import sssg_dbt_project
 from pipelines.locks import warehouse_ready_or_retry
 from pipelines.run_lock import hold_for_step, release, step_done
@@ -46,6 +48,7 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     warehouse_ready_or_retry(paths().warehouse)
     invocation = dbt.cli(["build", *NIGHTLY_BUILD_FLAGS], context=context, raise_on_error=False)
     yield from invocation.stream()
+    prune_run_folders(Path(invocation.target_path).parent, current=Path(invocation.target_path))
     if not invocation.is_successful():
         problems = failed_nodes(_run_results(invocation)) or [str(invocation.get_error())]
         message = f"dbt 构建未通过（{len(problems)} 项失败），本次运行不发布，看板继续显示上一次发布的数据"
