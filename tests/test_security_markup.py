@@ -2,8 +2,6 @@
 (dashboard pages: tests/test_dashboard_pages.py; report images: here)."""
 from __future__ import annotations
 
-import sys
-import types
 
 import plotly.graph_objects as go
 
@@ -33,9 +31,13 @@ def test_every_text_place_of_a_figure_is_escaped_numbers_untouched():
 
 def test_report_charts_draw_names_as_text(monkeypatch):
     drawn = []
-    monkeypatch.setattr(charts, "_ensure_server", lambda: None)
-    monkeypatch.setitem(sys.modules, "kaleido", types.SimpleNamespace(
-        calc_fig_sync=lambda fig, opts: drawn.append(fig.to_plotly_json()) or b"png"))
+
+    class Renderer:  # what reaches Chromium: the figure as charts.to_png hands it over
+        def png(self, fig, width, height):
+            drawn.append(fig.to_plotly_json())
+            return b"png"
+
+    monkeypatch.setattr(charts, "_started", lambda: Renderer())
     charts.bar_scores([LINK], [90.0], "得分")
     charts.bar_rates([LINK], [0.5], "比例", target=0.8)
     charts.lines({LINK: ([2024], [0.5])}, "趋势", "%")
