@@ -76,8 +76,7 @@ pipeline: simulate dbt-manifest dagster-home
 # The dashboard alone, for development (make run starts it with the rest of the system).
 serve: setup
 	@echo "dashboard: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	$(BIN)/streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) \
-	  --server.headless true --browser.gatherUsageStats false
+	$(BIN)/sssg-dashboard --address $(HOST) --port $(PORT)
 
 # What the running system needs from Debian (Chromium for the report charts, CJK fonts, Pango).
 system-packages:

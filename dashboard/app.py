@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, filters
+from dashboard import auth, data, filters
 from dashboard.i18n import t
 
 PAGES = Path(__file__).resolve().parent / "views"
@@ -16,6 +16,9 @@ PAGES = Path(__file__).resolve().parent / "views"
 st.set_page_config(page_title=t("app_title"), layout="wide",
                    menu_items={"Get help": None, "Report a bug": None, "About": t("about")})
 data.pin_snapshot()  # every query of this run reads the same publish, even if a new one lands meanwhile
+# Who is reading, and so which rows every query of this run may read (serving.scope); a refusal, the
+# sign-in page or the no-access page ends the run here, before any page or menu is drawn.
+reader = auth.establish()
 page = st.navigation(
     {
         t("nav_section"): [  # the full title would be cut off in the sidebar
@@ -42,4 +45,6 @@ page = st.navigation(
 )
 filters.language_control()  # on every page, so the language holds on pages without filters
 filters.mirror_url()  # every page's address carries the view; pages with filters rewrite it once checked
+auth.sidebar(reader)
+auth.page_viewed(reader, page.url_path)
 page.run()

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import clickthrough
+from dashboard import audit, auth, clickthrough
 from dashboard.i18n import t
 from serving import formatters as fmt
 from serving.chart_text import plain_figure
@@ -275,7 +275,7 @@ def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str,
     st.dataframe(on_screen, width="stretch", hide_index=True, column_config=_shown_config(on_screen, numeric))
     st.download_button(
         t("download_csv"),
-        data=csv_bytes(shown),
+        data=audit.logged_download(auth.current(), file_name, lambda: csv_bytes(shown)),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{key}",
@@ -352,12 +352,16 @@ def table_with_downloads(
     formats = {n: spec.xlsx for n, spec in numbers.items()}
     col_csv, col_xlsx, _ = st.columns([1, 1, 4])
     # the files are written when a reader clicks (a callable), not on every run of the page
+    reader = auth.current()  # every download is in the audit log (dashboard/audit.py)
     col_csv.download_button(
-        t("download_csv"), data=lambda: csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
+        t("download_csv"), data=audit.logged_download(reader, f"{stem}.csv", lambda: csv_bytes(shown)),
+        file_name=f"{stem}.csv", mime="text/csv",
         key=f"download_csv_{key}", on_click="ignore", icon=":material/download:",
     )
     col_xlsx.download_button(
-        t("download_xlsx"), data=lambda: xlsx_bytes(shown, sheet_name=stem, percent=percent, number_formats=formats),
+        t("download_xlsx"),
+        data=audit.logged_download(reader, f"{stem}.xlsx",
+                                   lambda: xlsx_bytes(shown, sheet_name=stem, percent=percent, number_formats=formats)),
         file_name=f"{stem}.xlsx", mime=XLSX_MIME,
         key=f"download_xlsx_{key}", on_click="ignore", icon=":material/table_view:",
     )

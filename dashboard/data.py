@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import warmup
+from serving import scope as _scope
 from serving import snapshot as _snapshot
+from serving.scope import Scope
 from serving.snapshot import NotPublished, current_version, is_published, serving_path  # noqa: F401 (re-exported)
 
 # Entries are keyed on the version file, so they never go stale; they expire only to give memory back,
@@ -24,17 +26,18 @@ NOT_PUBLISHED_MESSAGE = (
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
-def _cached_query(path: str, mtime_ns: int, sql: str, params: tuple) -> pd.DataFrame:
-    # mtime_ns is part of the cache key: a legacy artefact replaced in place changes its mtime
-    return _snapshot.run_query(path, mtime_ns, sql, params)
+def _cached_query(path: str, mtime_ns: int, sql: str, params: tuple, scope: Scope) -> pd.DataFrame:
+    # mtime_ns is part of the cache key: a legacy artefact replaced in place changes its mtime; the
+    # reader's scope is too: one county's rows are never another reader's cached answer
+    return _snapshot.run_query(path, mtime_ns, sql, params, scope)
 
 
-def _reader_query(path: str, mtime_ns: int, sql: str, params: tuple) -> pd.DataFrame:
-    warmup.seen(sql, params)  # what readers ask is what a new publish warms (dashboard.warmup)
-    return _cached_query(path, mtime_ns, sql, params)
+def _reader_query(path: str, mtime_ns: int, sql: str, params: tuple, scope: Scope) -> pd.DataFrame:
+    warmup.seen(sql, params, scope)  # what readers ask is what a new publish warms (dashboard.warmup)
+    return _cached_query(path, mtime_ns, sql, params, scope)
 
 
-def _serving_readers() -> bool:
+def serving_readers() -> bool:
     """A Streamlit server with readers (not AppTest, whose runtime is a mock)."""
     from streamlit import runtime
 
@@ -42,7 +45,9 @@ def _serving_readers() -> bool:
 
 
 _snapshot.set_runner(_reader_query)
-if _serving_readers():
+if serving_readers():
+    # Until the router has established a run's reader (dashboard.auth), its queries read no rows.
+    _scope.set_default(_scope.NOTHING)
     warmup.start(_cached_query)
 
 pin_snapshot = _snapshot.pin

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from serving import snapshot
+from serving.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -25,18 +26,18 @@ BUDGET_SECONDS = 120.0  # a warm-up stops after this long: readers' own queries 
 MAX_QUERIES = 400  # the most asked queries replayed per publish
 MAX_REMEMBERED = 5_000  # distinct queries remembered; beyond this new ones are not counted
 
-Runner = Callable[[str, int, str, tuple], object]
+Runner = Callable[[str, int, str, tuple, Scope], object]
 
 _lock = threading.Lock()
-_seen: Counter = Counter()  # (sql, repr(params)) -> runs; params may hold lists, not hashable
-_params: dict[tuple[str, str], tuple] = {}
+_seen: Counter = Counter()  # (sql, repr(params), scope) -> runs; params may hold lists, not hashable
+_params: dict[tuple[str, str, Scope], tuple] = {}
 _thread: threading.Thread | None = None
 _stop = threading.Event()
 
 
-def seen(sql: str, params: tuple) -> None:
-    """Count one run of `sql` with `params` by a reader's page."""
-    key = (sql, repr(params))
+def seen(sql: str, params: tuple, scope: Scope) -> None:
+    """Count one run of `sql` with `params` by a reader's page in `scope` (each scope is its own entry)."""
+    key = (sql, repr(params), scope)
     with _lock:
         if key in _seen or len(_seen) < MAX_REMEMBERED:
             _seen[key] += 1
@@ -47,13 +48,13 @@ def replay(runner: Runner, version: Path) -> tuple[int, float]:
     """Run the most asked queries against `version` through `runner`; (queries run, seconds)."""
     path, mtime_ns = str(version), version.stat().st_mtime_ns
     with _lock:
-        queries = [(key[0], _params[key]) for key, _ in _seen.most_common(MAX_QUERIES)]
+        queries = [(key[0], _params[key], key[2]) for key, _ in _seen.most_common(MAX_QUERIES)]
     start, done = time.monotonic(), 0
-    for sql, params in queries:
+    for sql, params, scope in queries:
         if time.monotonic() - start > BUDGET_SECONDS:
             break
         try:
-            runner(path, mtime_ns, sql, params)
+            runner(path, mtime_ns, sql, params, scope)
             done += 1
         except Exception as exc:  # noqa: BLE001 (a query the new version cannot answer: the page will say so)
             log.warning("warm-up query failed on %s: %s", version.name, exc)

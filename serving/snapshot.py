@@ -19,12 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-import duckdb
 import pandas as pd
 
 from pipelines.settings import paths
 
-Runner = Callable[[str, int, str, tuple], pd.DataFrame]
+from serving import scope as _scope
+
+# (version file, its mtime_ns, sql, params, the reader's scope) -> rows
+Runner = Callable[[str, int, str, tuple, _scope.Scope], pd.DataFrame]
 
 
 class NotPublished(RuntimeError):
@@ -75,10 +77,10 @@ def pinned(version: Path | None = None) -> Iterator[Path]:
         _pinned.reset(token)
 
 
-def run_query(path: str, mtime_ns: int, sql: str, params: tuple) -> pd.DataFrame:
-    """One read-only connection, one query, closed. `mtime_ns` is part of a cache key only."""
-    del mtime_ns
-    con = duckdb.connect(path, read_only=True)
+def run_query(path: str, mtime_ns: int, sql: str, params: tuple,
+              scope: _scope.Scope = _scope.OPERATOR) -> pd.DataFrame:
+    """One query on a connection that sees the rows of `scope` only (serving.scope), closed after."""
+    con = _scope.connect(path, mtime_ns, scope)
     try:
         return con.execute(sql, list(params)).df()
     finally:
@@ -89,7 +91,7 @@ _runner: Runner = run_query
 
 
 def set_runner(runner: Runner) -> None:
-    """Use `runner(path, mtime_ns, sql, params)` for every query (the dashboard's cache)."""
+    """Use `runner(path, mtime_ns, sql, params, scope)` for every query (the dashboard's cache)."""
     global _runner
     _runner = runner
 
@@ -104,21 +106,22 @@ def version() -> tuple[str, int]:
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run a parameterised query against the pinned (else the current) version."""
+    """Run a parameterised query against the pinned (else the current) version, through the scope of
+    this context's reader (serving.scope)."""
     path, mtime_ns = version()
-    return _runner(path, mtime_ns, sql, tuple(params))
+    return _runner(path, mtime_ns, sql, tuple(params), _scope.current())
 
 
 @lru_cache(maxsize=64)
-def _memo(path: str, mtime_ns: int, sql: str) -> pd.DataFrame:
-    return run_query(path, mtime_ns, sql, ())
+def _memo(path: str, mtime_ns: int, sql: str, scope: _scope.Scope) -> pd.DataFrame:
+    return run_query(path, mtime_ns, sql, (), scope)
 
 
 def dimension(sql: str) -> pd.DataFrame:
-    """A small dimension table (labels, units, settings) read once per version file and kept: they are
-    looked up many times per page or report. A copy, so a caller cannot change the kept one."""
+    """A small dimension table (labels, units, settings) read once per version file and scope and
+    kept: they are looked up many times per page or report. A copy, so a caller cannot change it."""
     path, mtime_ns = version()
-    return _memo(path, mtime_ns, sql).copy()
+    return _memo(path, mtime_ns, sql, _scope.current()).copy()
 
 
 _derived: dict[tuple, object] = {}
@@ -129,7 +132,7 @@ def derived(key: tuple, build: Callable[[], T]) -> T:
     and `key`: a page asks for labels hundreds of times a run. The caller hands out copies of
     mutable values."""
     path, mtime_ns = version()
-    slot = (path, mtime_ns, *key)
+    slot = (path, mtime_ns, _scope.current().key(), *key)
     if slot not in _derived:
         if len(_derived) > 1024:  # old versions' entries: start again rather than grow
             _derived.clear()

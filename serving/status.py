@@ -73,7 +73,9 @@ def freshness() -> Freshness:
         FROM marts.mart_data_status__files
         """
     )
-    published = query("SELECT max(published_at) AS published_at FROM meta.publish_log")
+    # the publish log's batch date too: a reader without the data-status details sees no file rows
+    published = query("SELECT max(published_at) AS published_at, max(latest_batch_date) AS latest_batch_date "
+                      "FROM meta.publish_log")
 
     def to_date(value):
         return pd.Timestamp(value).date() if value is not None else None
@@ -82,7 +84,7 @@ def freshness() -> Freshness:
         return pd.Timestamp(value).to_pydatetime() if value is not None else None
 
     return Freshness(
-        latest_batch_date=to_date(_value(files, "latest_batch_date")),
+        latest_batch_date=to_date(_value(files, "latest_batch_date") or _value(published, "latest_batch_date")),
         last_loaded_at=to_datetime(_value(files, "last_loaded_at")),
         last_published_at=to_datetime(_value(published, "published_at")),
         batches=int(_value(files, "batches") or 0),

@@ -11,6 +11,14 @@ import pytest
 E2E_SIMULATION = ["--years", "2020-2021", "--seed", "11", "--scale", "0.05"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _audit_log_of_the_run(tmp_path_factory):
+    """The dashboard's audit log (dashboard/audit.py) of the tests, not the checkout's data folder.
+    Servers the tests start inherit it; a test that reads the log sets its own."""
+    os.environ.setdefault("SSSG_AUDIT_PATH", str(tmp_path_factory.mktemp("audit") / "audit.sqlite3"))
+    yield
+
+
 def table_counts(path) -> dict[str, int]:
     with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables "

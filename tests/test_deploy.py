@@ -728,23 +728,23 @@ def same_command(unit_name: str, reference: list[str], where: str, only_prefixes
 
 
 EXECUTABLES = {"dagster-daemon": "sssg-dagster-daemon.service", "dagster-webserver": "sssg-dagster-webserver.service",
-               "streamlit": "sssg-dashboard.service"}
+               "sssg-dashboard": "sssg-dashboard.service"}
 
 
 def test_units_run_what_make_serve_runs():
-    """The Makefile's `serve` (the dashboard alone): the same executable and the same --server.* and
-    --browser.* flags (where and how it serves). Display settings (--client.*, --theme.*) belong in
-    .streamlit/config.toml, which both read from the checkout."""
+    """The Makefile's `serve` (the dashboard alone): the same launcher (sssg-dashboard, which checks the
+    access configuration, then runs Streamlit) and the same --address and --port. Display and server
+    settings belong in .streamlit/config.toml, which both read from the checkout."""
     make = shutil.which("make")
     if not make:
         pytest.skip("make is not installed: apt-get install make")
     done = subprocess.run([make, "-n", "--no-print-directory", "serve"], cwd=REPO, capture_output=True, text=True,
                           env={k: v for k, v in os.environ.items() if k not in ("HOST", "PORT")}, timeout=60)
     assert done.returncode == 0, done.stderr
-    lines = [line for line in done.stdout.replace("\\\n", " ").splitlines() if " run dashboard/app.py" in line]
+    lines = [line for line in done.stdout.replace("\\\n", " ").splitlines() if "/sssg-dashboard " in line]
     assert len(lines) == 1, done.stdout
     same_command("sssg-dashboard.service", normalise(lines[0]), "make serve",
-                 only_prefixes=("--server.", "--browser."))
+                 only_prefixes=("--address", "--port"))
 
 
 def test_units_run_what_make_run_runs():

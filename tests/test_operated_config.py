@@ -39,6 +39,6 @@ def test_the_refresh_is_the_warehouse_writer_and_automation_is_on_by_default():
 def test_the_supervised_commands_are_dagsters_production_processes():
     conf = (REPO_ROOT / "deploy" / "supervisord.conf").read_text(encoding="utf-8")
     commands = [line.split("=", 1)[1] for line in conf.splitlines() if line.startswith("command=")]
-    assert [c.split()[0].rsplit("/", 1)[-1] for c in commands] == ["dagster-daemon", "dagster-webserver", "streamlit"]
+    assert [c.split()[0].rsplit("/", 1)[-1] for c in commands] == ["dagster-daemon", "dagster-webserver", "sssg-dashboard"]
     assert not any(" dev " in c for c in commands)
     assert all("autorestart=true" in block for block in conf.split("[program:")[1:])

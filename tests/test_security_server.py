@@ -43,5 +43,5 @@ def test_make_serve_binds_localhost_unless_told_otherwise():
     makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^HOST \?= 127\.0\.0\.1$", makefile, re.MULTILINE)
     recipe = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
-    assert "streamlit run dashboard/app.py" in recipe and "--server.address $(HOST)" in recipe
+    assert "/sssg-dashboard --address $(HOST)" in recipe
     assert "enableXsrfProtection false" not in recipe and "enableCORS false" not in recipe

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, i18n
+from dashboard import audit, auth, data, figures, i18n, roles
 from dashboard.components import CHART_CONFIG, markdown_literal, table
 from pipelines import run_status
 from serving import formatters as fmt
@@ -137,6 +137,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "c_dept_name": {"zh": "名称原文", "en": "Name as written"},
     "c_problem": {"zh": "问题", "en": "Problem"},
     "c_records": {"zh": "记录数", "en": "Records"},
+    # who may see what (dashboard/roles.py)
+    "details_elsewhere": {"zh": "各文件的加载明细、拒收行和运行记录由市考核办查看。",
+                          "en": "The loading details of each file, the rejected rows and the run history are "
+                                "for the city assessment office."},
+    # the audit log (dashboard/audit.py)
+    "audit": {"zh": "访问日志", "en": "Access log"},
+    "audit_caption": {"zh": "登录、页面访问、下载和报告重新生成的记录（北京时间），最新在前，最多显示 {n} 条。",
+                      "en": "Sign-ins, pages viewed, downloads and report regenerations (Beijing time), newest "
+                            "first, up to {n}."},
+    "audit_file": {"zh": "访问日志.csv", "en": "access-log.csv"},
+    "no_audit": {"zh": "还没有访问记录。", "en": "Nothing logged yet."},
+    "c_user": {"zh": "用户", "en": "User"},
+    "c_user_name": {"zh": "姓名", "en": "Name"},
+    "c_role": {"zh": "角色", "en": "Role"},
+    "c_scope": {"zh": "范围", "en": "Scope"},
+    "c_event": {"zh": "事件", "en": "Event"},
+    "c_detail": {"zh": "内容", "en": "Detail"},
+    "e_sign_in": {"zh": "登录", "en": "Sign-in"},
+    "e_sign_out": {"zh": "退出", "en": "Sign-out"},
+    "e_page_view": {"zh": "访问页面", "en": "Page viewed"},
+    "e_download": {"zh": "下载", "en": "Download"},
+    "e_report_regenerate": {"zh": "重新生成报告", "en": "Report regenerated"},
+    "e_denied": {"zh": "无权限", "en": "No access"},
 }
 
 _s = i18n.translator(STRINGS)
@@ -152,16 +175,36 @@ ALL = _s("all", lang)
 
 st.title(_s("title", lang))
 st.caption(_s("caption", lang))
+reader = auth.current()
+details = reader.may(roles.STATUS_DETAILS)
+
+
+def audit_log() -> None:
+    """The access log, for the readers who may read it (考核办, the operator)."""
+    shown = audit.read(limit=AUDIT_ROWS)
+    with st.expander(_s("audit", lang)):
+        st.caption(_s("audit_caption", lang, n=fmt.count(AUDIT_ROWS)))
+        table(shown.assign(event=[_s(f"e_{e}", lang) for e in shown["event"]],
+                           role=[auth.role_label(roles.Reader("", "", r, reader.scope), lang) if r else ""
+                                 for r in shown["role"]]),
+              columns(at="c_at", user_id="c_user", user_name="c_user_name", role="c_role", scope="c_scope",
+                      event="c_event", detail="c_detail"),
+              file_name=_s("audit_file", lang), key="audit", empty=_s("no_audit", lang))
+
+
+AUDIT_ROWS = 5_000
+if reader.may(roles.AUDIT_LOG):
+    audit_log()
 
 # --- 最近运行: a failed run publishes nothing, so its reason is only here ---------------------------
-failure = run_status.last_failure_since_publish(data.serving_path())
+failure = run_status.last_failure_since_publish(data.serving_path()) if details else None
 if failure:
     st.error(_s("failure", lang, at=fmt.timestamp(failure["at"]), run=failure["run_id"][:8],
                 stage=run_status.stage_label(failure["stage"], lang),
                 message=markdown_literal(failure["message"])))  # it can quote a file name
     if failure.get("details"):
         st.code("\n".join(failure["details"]), language=None, wrap_lines=True)
-runs = run_status.history(data.serving_path(), limit=20)
+runs = run_status.history(data.serving_path(), limit=20) if details else []
 if runs:
     with st.expander(_s("runs", lang), expanded=bool(failure)):
         table(pd.DataFrame([{"at": fmt.timestamp(r["at"]), "run_id": r["run_id"][:8],
@@ -192,6 +235,9 @@ col_batch, col_load, col_publish = st.columns(3)
 col_batch.metric(_s("m_latest_batch", lang), fmt.iso_date(fresh.latest_batch_date))
 col_load.metric(_s("m_last_loaded", lang), fmt.timestamp(fresh.last_loaded_at))
 col_publish.metric(_s("m_last_published", lang), fmt.timestamp(fresh.last_published_at))
+if not details:
+    st.info(_s("details_elsewhere", lang))
+    st.stop()
 col_batches, col_files, col_loaded, col_rejected = st.columns(4)
 col_batches.metric(_s("m_batches", lang), fmt.count(fresh.batches))
 col_files.metric(_s("c_files", lang), fmt.count(fresh.files))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import audit, auth, i18n, roles
 from dashboard.page_common import period_name
 from pipelines.reports import store
 
@@ -46,6 +46,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "version": {"zh": "版本", "en": "Version"},
     "colon": {"zh": "：", "en": ": "},
     "document_title": {"zh": "{title}", "en": "Document (in Chinese): {title}"},
+    "citywide_only": {"zh": "考核报告包含全市所有县区和部门的数据，仅供市领导小组、市场监管局和市考核办查看。"
+                            "本单位的指标、得分和明细请在其他页面查看和下载。",
+                      "en": "The reports hold every county's and department's figures, so they are for the "
+                            "leading group, the market regulation bureau and the assessment office. Your own "
+                            "figures, score and records are on the other pages, with their downloads."},
+    "draft_note": {"zh": "通报草稿（DOCX）仅市考核办可见，正式印发前不对外提供。",
+                   "en": "The draft circular (DOCX) is for the assessment office only until it is issued."},
 }
 
 
@@ -59,19 +66,26 @@ def _batch_text(man: dict, lang: str) -> str:
 
 
 def _downloads(man: dict, folder: Path, key: str, lang: str) -> None:
-    files = man.get("files") or []
+    reader = auth.current()
+    files = [f for f in man.get("files") or [] if may_download(reader, f["name"])]
     cols = st.columns(max(len(files), 4))
     for col, f in zip(cols, files):
         name = f["name"]
         path = Path(f.get("path") or folder / name)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if not path.is_file():
             col.warning(_s("file_gone", lang, name=name))
             continue
-        col.download_button(name, data=data, file_name=name,
-                            mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
-                            key=f"dl-{key}-{name}", icon=":material/download:")
+        col.download_button(name, data=audit.logged_download(reader, f"{key}/{name}", path.read_bytes),
+                            file_name=name, mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
+                            key=f"dl-{key}-{name}", icon=":material/download:", on_click="ignore")
+
+
+def may_download(reader: roles.Reader, file_name: str) -> bool:
+    """The reports hold every unit's figures: city-wide readers only; the DOCX is the draft circular,
+    for the assessment office until it is issued."""
+    if not reader.citywide:
+        return False
+    return reader.may(roles.DRAFTS) or Path(file_name).suffix.lower() != ".docx"
 
 
 def period_heading(kind: str, period: str, lang: str) -> str:
@@ -119,6 +133,11 @@ def _report(kind: str, man: dict, lang: str) -> None:
 lang = i18n.current_language()
 st.title(_s("title", lang))
 st.caption(_s("caption", lang))
+if not auth.current().citywide:
+    st.info(_s("citywide_only", lang))
+    st.stop()
+if not auth.current().may(roles.DRAFTS):
+    st.caption(_s("draft_note", lang))
 
 reports = {kind: store.list_reports(kind) for kind in KINDS}
 if not any(reports.values()):
