@@ -153,7 +153,14 @@ spark-parity: setup-spark
 dagster: dbt-manifest dagster-home
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-test: dbt-manifest setup-spark
+# The sign-in tests' OpenID Connect provider (tests/oidc: panva/oidc-provider from npm; Node.js 18+).
+OIDC_STAMP := tests/oidc/node_modules/.installed
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or newer) is needed for the sign-in tests"; exit 1; }
+	cd tests/oidc && npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: dbt-manifest setup-spark $(OIDC_STAMP)
 	bash scripts/ensure-debian-packages.sh deploy/debian-packages.txt tests/debian-packages.txt
 	PATH=$(CURDIR)/$(BIN):$$PATH scripts/run-pytest.sh $(BIN)/python
 

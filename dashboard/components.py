@@ -275,7 +275,7 @@ def table(df: pd.DataFrame, labels: dict[str, str], *, file_name: str, key: str,
     st.dataframe(on_screen, width="stretch", hide_index=True, column_config=_shown_config(on_screen, numeric))
     st.download_button(
         t("download_csv"),
-        data=audit.logged_download(auth.current(), file_name, lambda: csv_bytes(shown)),
+        data=audit.logged_download(auth.current(), file_name, partial(bytes, csv_bytes(shown))),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{key}",
