@@ -88,7 +88,11 @@ def _stop_with(title: str, body: str, problems: list[str] = ()) -> None:
 
 def _proxied() -> bool:
     """Whether the request came through a proxy or from another computer (only possible on loopback
-    through a local proxy such as the deployment's nginx)."""
+    through a local proxy such as the deployment's nginx). AppTest has no request: never."""
+    from dashboard import data
+
+    if not data.serving_readers():
+        return False
     try:
         headers = st.context.headers
         ip = st.context.ip_address
@@ -143,11 +147,23 @@ def _signed_in() -> Reader:
     return found
 
 
+def _bind_address() -> str | None:
+    """The address the server listens on. Streamlit's AppTest runs pages with no server: nothing
+    listens, so it counts as this machine (unless a test sets the option)."""
+    from streamlit import config
+
+    from dashboard import data
+
+    if data.serving_readers() or config.is_manually_set("server.address"):
+        return st.get_option("server.address")
+    return "127.0.0.1"
+
+
 def establish() -> Reader:
     """The reader of this run, its scope set for every query; or a page saying why not, and stop."""
     _scope.use(_scope.NOTHING)
     auth = _auth_section()
-    problems = signin.startup_problems(st.get_option("server.address"), auth)
+    problems = signin.startup_problems(_bind_address(), auth)
     if problems:
         _stop_with(_s("refused_title"), _s("refused_body"), problems)
     if signin.configured(auth):

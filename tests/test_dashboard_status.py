@@ -100,6 +100,12 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def empty_access_log(tmp_path, monkeypatch):
+    """The page ends with the access log (for 考核办 and the operator): empty here."""
+    monkeypatch.setenv("SSSG_AUDIT_PATH", str(tmp_path / "audit.sqlite3"))
+
+
+@pytest.fixture(autouse=True)
 def utc_machine(monkeypatch):
     """The pipeline stamps loads and publishes in the machine's local time; the page shows them in
     Asia/Shanghai. Here the machine runs on UTC, so 09:30 is shown as 17:30."""
@@ -425,7 +431,7 @@ def test_the_chinese_page_keeps_its_labels_run_history_and_downloads(serving, do
     at = run_page()
     assert at.title[0].value == "数据状态"
     assert [s.value for s in at.subheader] == ["数据新鲜度", "各批次文件", "各实体记录数", "拒收原因", "拒收明细",
-                                              "无法匹配的部门名称"]
+                                              "无法匹配的部门名称", "访问日志"]  # the access log: the operator's
     assert list(metrics(at)) == ["最新批次导出日期", "最后加载时间", "最后发布时间", "批次数", "文件数", "加载行数",
                                  "拒收行数"]
     (error,) = [e.value for e in at.error]

@@ -182,19 +182,28 @@ details = reader.may(roles.STATUS_DETAILS)
 def audit_log() -> None:
     """The access log, for the readers who may read it (考核办, the operator)."""
     shown = audit.read(limit=AUDIT_ROWS)
-    with st.expander(_s("audit", lang)):
-        st.caption(_s("audit_caption", lang, n=fmt.count(AUDIT_ROWS)))
-        table(shown.assign(event=[_s(f"e_{e}", lang) for e in shown["event"]],
-                           role=[auth.role_label(roles.Reader("", "", r, reader.scope), lang) if r else ""
-                                 for r in shown["role"]]),
-              columns(at="c_at", user_id="c_user", user_name="c_user_name", role="c_role", scope="c_scope",
-                      event="c_event", detail="c_detail"),
-              file_name=_s("audit_file", lang), key="audit", empty=_s("no_audit", lang))
+    st.subheader(_s("audit", lang))
+    st.caption(_s("audit_caption", lang, n=fmt.count(AUDIT_ROWS)))
+    if shown.empty:
+        st.caption(_s("no_audit", lang))
+        return
+    table(shown.assign(event=[_s(f"e_{e}", lang) for e in shown["event"]],
+                       role=[auth.role_label(roles.Reader("", "", r, reader.scope), lang) if r else ""
+                             for r in shown["role"]]),
+          columns(at="c_at", user_id="c_user", user_name="c_user_name", role="c_role", scope="c_scope",
+                  event="c_event", detail="c_detail"),
+          file_name=_s("audit_file", lang), key="audit", empty=_s("no_audit", lang))
 
 
 AUDIT_ROWS = 5_000
-if reader.may(roles.AUDIT_LOG):
-    audit_log()
+
+
+def finish() -> None:
+    """The end of the page, however early: the access log last, for those who may read it."""
+    if reader.may(roles.AUDIT_LOG):
+        audit_log()
+    st.stop()
+
 
 # --- 最近运行: a failed run publishes nothing, so its reason is only here ---------------------------
 failure = run_status.last_failure_since_publish(data.serving_path()) if details else None
@@ -216,7 +225,7 @@ if runs:
 
 if not data.is_published():
     st.info(_s("not_published", lang, path=data.serving_path()))
-    st.stop()
+    finish()
 
 # --- 等待官方日历: publication clocks that need a year the calendar does not cover yet ----------------
 waiting = status.awaiting_calendar()
@@ -237,7 +246,7 @@ col_load.metric(_s("m_last_loaded", lang), fmt.timestamp(fresh.last_loaded_at))
 col_publish.metric(_s("m_last_published", lang), fmt.timestamp(fresh.last_published_at))
 if not details:
     st.info(_s("details_elsewhere", lang))
-    st.stop()
+    finish()
 col_batches, col_files, col_loaded, col_rejected = st.columns(4)
 col_batches.metric(_s("m_batches", lang), fmt.count(fresh.batches))
 col_files.metric(_s("c_files", lang), fmt.count(fresh.files))
@@ -247,7 +256,7 @@ st.caption(_s("rejected_share", lang, share=fmt.share(fresh.rows_rejected, fresh
 
 if fresh.files == 0:
     st.info(_s("no_files", lang))
-    st.stop()
+    finish()
 
 # --- 各批次文件 ------------------------------------------------------------------------------------
 st.subheader(_s("batches", lang))
@@ -342,3 +351,5 @@ table(
             records="c_records"),
     file_name=_s("unresolved_file", lang), key="unresolved", empty=_s("all_resolved", lang),
 )
+
+finish()

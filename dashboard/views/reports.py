@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import audit, auth, i18n, roles
+from dashboard import audit, auth, i18n, regenerate, roles
+from dashboard.components import markdown_literal
 from dashboard.page_common import period_name
 from pipelines.reports import store
 
@@ -51,6 +52,17 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "The reports hold every county's and department's figures, so they are for the "
                             "leading group, the market regulation bureau and the assessment office. Your own "
                             "figures, score and records are on the other pages, with their downloads."},
+    "regenerate": {"zh": "重新生成", "en": "Regenerate"},
+    "regenerate_help": {"zh": "用当前发布的数据重新生成本期报告（由 Dagster 运行，不重发邮件）；旧版本保留在“历史版本”中。",
+                        "en": "Generate this period's report again from the data published now (a Dagster run; "
+                              "not e-mailed again); the current version moves to “Earlier versions”."},
+    "regenerate_sent": {"zh": "已提交重新生成（Dagster 运行 {run}）。报告通常在一分钟内生成，届时刷新本页即可看到新版本。",
+                        "en": "Regeneration submitted (Dagster run {run}). The report is usually ready within a "
+                              "minute: reload this page to see the new version."},
+    "regenerate_failed": {"zh": "无法提交重新生成：Dagster 未响应（{reason}）。请确认系统已通过 make run 启动，"
+                                "或在项目目录运行 make reports。",
+                          "en": "Could not submit the regeneration: Dagster did not answer ({reason}). Check that "
+                                "the system runs (make run), or run make reports in the project folder."},
     "draft_note": {"zh": "通报草稿（DOCX）仅市考核办可见，正式印发前不对外提供。",
                    "en": "The draft circular (DOCX) is for the assessment office only until it is issued."},
 }
@@ -78,6 +90,19 @@ def _downloads(man: dict, folder: Path, key: str, lang: str) -> None:
         col.download_button(name, data=audit.logged_download(reader, f"{key}/{name}", path.read_bytes),
                             file_name=name, mime=MIME.get(path.suffix.lower(), "application/octet-stream"),
                             key=f"dl-{key}-{name}", icon=":material/download:", on_click="ignore")
+
+
+def _regenerate_button(kind: str, period: str, lang: str) -> None:
+    key = f"regenerate-{kind}-{period}"
+    if st.button(_s("regenerate", lang), key=key, help=_s("regenerate_help", lang), icon=":material/refresh:"):
+        reader = auth.current()
+        try:
+            run_id = regenerate.submit(kind, period, reader)
+        except regenerate.RegenerateError as exc:
+            st.error(_s("regenerate_failed", lang, reason=markdown_literal(str(exc))))
+            return
+        audit.record(audit.REGENERATE, reader, f"{kind} {period} run {run_id}")
+        st.success(_s("regenerate_sent", lang, run=run_id[:8]))
 
 
 def may_download(reader: roles.Reader, file_name: str) -> bool:
@@ -116,6 +141,8 @@ def _report(kind: str, man: dict, lang: str) -> None:
         if missing:
             st.warning(f"**{_s('missing_title', lang)}**\n\n" + "\n".join(f"- {m}" for m in missing))
         _downloads(man, Path(man.get("folder", "")), f"{kind}-{period}-{man.get('version', 'current')}", lang)
+        if auth.current().may(roles.REGENERATE):
+            _regenerate_button(kind, str(period), lang)
         earlier = [v for v in store.versions(kind, period) if v.get("version") != man.get("version")]
         if earlier:
             with st.expander(_s("earlier", lang, n=len(earlier))):
