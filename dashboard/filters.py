@@ -110,6 +110,15 @@ class Options:
     latest: date | None = None
     default_grain: str = "year"
 
+    # A reader whose scope holds one county (or one department) opens on it (serving.scope)
+    @property
+    def default_region(self) -> str:
+        return next(iter(self.regions)) if len(self.regions) == 1 else ALL
+
+    @property
+    def default_dept(self) -> str:
+        return next(iter(self.depts)) if len(self.depts) == 1 else ALL
+
     @property
     def default_year(self) -> int:
         if self.latest is not None and self.latest.year in self.years:
@@ -122,8 +131,8 @@ def initial_state(params: Mapping[str, object], options: Options) -> dict[str, o
     year = parse_int(params.get("year"), options.years, options.default_year)
     grain = parse_choice(params.get("grain"), GRAINS, options.default_grain)
     period = parse_int(params.get("period"), PERIODS[grain], default_period(grain, year, options.latest))
-    region = parse_choice(params.get("region"), list(options.regions), ALL)
-    dept = parse_choice(params.get("dept"), list(options.depts), ALL)
+    region = parse_choice(params.get("region"), list(options.regions), options.default_region)
+    dept = parse_choice(params.get("dept"), list(options.depts), options.default_dept)
     return {"year": year, "grain": grain, "period": period, "region": region, "dept": dept,
             i18n.LANG_KEY: i18n.normalise_language(params.get(i18n.LANG_KEY))}
 
@@ -211,11 +220,12 @@ def sidebar_filters(
         )
     region = dept = ALL
     if show_region:
-        names = {ALL: t("all_regions", lang), **options.regions}
+        # a reader of one county has no 全市 to choose: it would be that county again
+        names = {**({} if options.default_region != ALL else {ALL: t("all_regions", lang)}), **options.regions}
         region = sidebar.selectbox(t("region", lang), list(names), format_func=names.get,
                                    key=_draw("region", state["region"]), on_change=_keep, args=("region",))
     if show_dept:
-        names = {ALL: t("all_depts", lang), **options.depts}
+        names = {**({} if options.default_dept != ALL else {ALL: t("all_depts", lang)}), **options.depts}
         dept = sidebar.selectbox(t("dept", lang), list(names), format_func=names.get,
                                  key=_draw("dept", state["dept"]), on_change=_keep, args=("dept",))
     mirror_url()

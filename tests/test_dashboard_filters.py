@@ -64,3 +64,17 @@ def test_period_bounds():
     assert filters.period_bounds(2024, "quarter", 1) == (date(2024, 1, 1), date(2024, 3, 31))
     assert filters.period_bounds(2024, "month", 2) == (date(2024, 2, 1), date(2024, 2, 29))
     assert filters.period_bounds(2024, "month", 12) == (date(2024, 12, 1), date(2024, 12, 31))
+
+
+def test_a_reader_of_one_county_or_one_department_opens_on_it():
+    """A county's reader sees one county among the options (serving.scope), a department's one
+    department: the view opens on it, and 全市 / 全部 would be the same unit again."""
+    from dashboard.filters import ALL, Options, initial_state
+
+    county = Options((2021,), {"210402": "新抚区"}, {"210402-SCJG": "a", "210402-GAJ": "b"})
+    assert initial_state({}, county)["region"] == "210402" and initial_state({}, county)["dept"] == ALL
+    assert initial_state({"region": "210403"}, county)["region"] == "210402"  # another county: not offered
+    department = Options((2021,), {}, {"210411-GAJ": "c"})
+    assert initial_state({}, department)["dept"] == "210411-GAJ" and initial_state({}, department)["region"] == ALL
+    city = Options((2021,), {"210402": "新抚区", "210403": "东洲区"}, {})
+    assert initial_state({}, city)["region"] == ALL
