@@ -90,6 +90,10 @@ def sign_in(page, url: str, login: str) -> None:
     page.wait_for_function(SCRIPT_DONE, timeout=60_000)
 
 
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                          .every(chart => chart.querySelector('.main-svg .xtick, .main-svg .ytick, .main-svg path'))"""
+
+
 def open_page(page, url: str, path: str, text: str) -> str:
     """The page's text once `text` is there, the script has finished and the text has settled (a page
     may run again at once, to write its view into the URL)."""
@@ -99,6 +103,7 @@ def open_page(page, url: str, path: str, text: str) -> str:
     while time.monotonic() < deadline:
         page.wait_for_timeout(750)
         page.wait_for_function(SCRIPT_DONE, timeout=60_000)
+        page.wait_for_function(CHARTS_DRAWN, timeout=60_000)  # Plotly draws after the script is done
         again = page.inner_text("[data-testid=stApp]")
         if again == shown:
             return shown
@@ -166,6 +171,12 @@ def test_each_role_sees_its_own_scope_and_nothing_else(site):
         dept_name = next(name for code, name, region in site["depts"] if code == site["dept"])
         text = open_page(page, url, "department", "部门详情")
         assert "部门 · " in text and dept_name in text
+        open_page(page, url, "publication?year=2021&grain=year", "公示时效")
+        rows = list(csv.DictReader(io.StringIO(download(page, "下载 CSV").decode("utf-8-sig"))))
+        assert rows
+        others = {name for code, name, region in site["depts"] if code != site["dept"]} - {dept_name}
+        cells = {v for row in rows for v in row.values()}
+        assert not (cells & others), sorted(cells & others)[:5]
 
 
 def test_an_unknown_user_gets_the_no_access_page_and_nothing_else(site):
