@@ -133,7 +133,7 @@ reports: setup system-packages
 # untouched); prints the table and writes docs/benchmarks.md. make bench SCALES=1,3,7,14 for the scaling run.
 SCALES ?= 1,14
 BENCH_REPEAT ?= 20
-bench: setup
+bench: dbt-manifest
 	$(BIN)/python -m pipelines.bench --scales $(SCALES) --years $(SIM_YEARS) --seed $(SIM_SEED) --repeat $(BENCH_REPEAT)
 
 # Page speed: every dashboard page in headless Chromium against a one-line Streamlit page, in the same
