@@ -135,7 +135,8 @@ def _views(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
                     f"SELECT * FROM pub.{_ident(schema)}.{_ident(table)} WHERE {where}")
 
 
-_MAX_OPEN = 32
+_MAX_OPEN = 16  # versions x scopes kept open: the newest publish's readers, a few of the last
+_MEMORY_LIMIT = "1GB"  # each kept database's cache of the file's blocks
 _open: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
 _open_lock = threading.Lock()
 
@@ -147,7 +148,7 @@ def _scoped_cursor(path: str, mtime_ns: int, scope: Scope) -> duckdb.DuckDBPyCon
     with _open_lock:
         con = _open.get(key)
         if con is None:
-            con = duckdb.connect(":memory:")
+            con = duckdb.connect(":memory:", config={"memory_limit": _MEMORY_LIMIT})
             try:
                 con.execute(f"ATTACH {_literal(path)} AS pub (READ_ONLY)")
                 _views(con, scope)
@@ -161,9 +162,12 @@ def _scoped_cursor(path: str, mtime_ns: int, scope: Scope) -> duckdb.DuckDBPyCon
         return con.cursor()
 
 
-def connect(path: str, mtime_ns: int, scope: Scope) -> duckdb.DuckDBPyConnection:
-    """A connection for one query of `scope` on a version file; the caller closes it."""
-    if scope == OPERATOR:
+def connect(path: str, mtime_ns: int, scope: Scope, keep: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection for one query of `scope` on a version file; the caller closes it. A scoped reader's
+    query, or any query with `keep` (the dashboard server's), takes a cursor on a database kept open
+    for that version (opening the file costs more than most queries); otherwise the file is opened
+    for this query alone, so that the process holds no handle on it afterwards."""
+    if scope == OPERATOR and not keep:
         return duckdb.connect(path, read_only=True)
     return _scoped_cursor(path, mtime_ns, scope)
 

@@ -78,9 +78,10 @@ def pinned(version: Path | None = None) -> Iterator[Path]:
 
 
 def run_query(path: str, mtime_ns: int, sql: str, params: tuple,
-              scope: _scope.Scope = _scope.OPERATOR) -> pd.DataFrame:
-    """One query on a connection that sees the rows of `scope` only (serving.scope), closed after."""
-    con = _scope.connect(path, mtime_ns, scope)
+              scope: _scope.Scope = _scope.OPERATOR, keep: bool = False) -> pd.DataFrame:
+    """One query on a connection that sees the rows of `scope` only (serving.scope), closed after;
+    `keep`: on a database kept open for the version (serving.scope.connect)."""
+    con = _scope.connect(path, mtime_ns, scope, keep)
     try:
         return con.execute(sql, list(params)).df()
     finally:
