@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import audit, i18n, roles, signin
 from dashboard.roles import Reader
 from serving import scope as _scope
-from serving import snapshot
+from serving import units
 
 READER_KEY = "_sssg_reader"
 SIGNED_IN_KEY = "_sssg_signed_in"  # the (sub, iat) whose sign-in is already in the audit log
@@ -103,21 +103,6 @@ def _proxied() -> bool:
     return bool(ip) and not signin.is_loopback(ip)
 
 
-def _unit_known(reader: Reader) -> bool:
-    """Whether the reader's county or department is one the published data knows."""
-    if reader.scope.citywide:
-        return True
-    try:
-        path, mtime_ns = snapshot.version()
-    except snapshot.NotPublished:
-        return True  # nothing to read yet: the pages say so
-    if reader.scope.region:
-        sql, code = "SELECT count(*) AS n FROM marts.dim_region WHERE region_code = ? AND NOT is_city", reader.scope.region
-    else:
-        sql, code = "SELECT count(*) AS n FROM marts.dim_department WHERE dept_code = ?", reader.scope.dept
-    return int(snapshot.run_query(path, mtime_ns, sql, (code,)).iloc[0]["n"]) > 0
-
-
 def _signed_in() -> Reader:
     if not st.user.is_logged_in:
         st.title(_s("signin_title"))
@@ -127,7 +112,7 @@ def _signed_in() -> Reader:
         st.stop()
     claims = st.user.to_dict()
     found = roles.resolve(claims, _config())
-    if isinstance(found, Reader) and not _unit_known(found):
+    if isinstance(found, Reader) and not units.scope_known(found.scope):
         found = roles.Denied(found.user, f"unknown {'county' if found.scope.region else 'department'} "
                                          f"{found.scope.region or found.scope.dept}")
     if isinstance(found, roles.Denied):

@@ -50,3 +50,21 @@ def department(dept_code: str, lang: str = "zh") -> pd.DataFrame:
            WHERE d.dept_code = ?""",
         (dept_code,),
     )
+
+
+def scope_known(scope) -> bool:
+    """Whether a reader's county or department (serving.scope.Scope) is one the published data knows;
+    read before the reader's scope applies, so through none. True when nothing is published yet."""
+    from serving import snapshot
+
+    if scope.citywide:
+        return True
+    try:
+        path, mtime_ns = snapshot.version()
+    except snapshot.NotPublished:
+        return True  # nothing to read yet: the pages say so
+    if scope.region:
+        sql, code = "SELECT count(*) AS n FROM marts.dim_region WHERE region_code = ? AND NOT is_city", scope.region
+    else:
+        sql, code = "SELECT count(*) AS n FROM marts.dim_department WHERE dept_code = ?", scope.dept
+    return int(snapshot.run_query(path, mtime_ns, sql, (code,)).iloc[0]["n"]) > 0

