@@ -90,6 +90,8 @@ def sign_in(page, url: str, login: str) -> None:
     page.wait_for_function(SCRIPT_DONE, timeout=60_000)
 
 
+SCRIPT_RUNNING = """() => document.querySelector('[data-testid="stApp"]')
+                            ?.getAttribute('data-test-script-state') === 'running'"""
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                           .every(chart => chart.querySelector('.main-svg .xtick, .main-svg .ytick, .main-svg path'))"""
 
@@ -98,10 +100,14 @@ def open_page(page, url: str, path: str, text: str) -> str:
     """The page's text once `text` is there, the script has finished and the text has settled (a page
     may run again at once, to write its view into the URL)."""
     page.goto(f"{url}/{path}")
+    try:  # a new session's app says "not running" until its first run starts: see it start
+        page.wait_for_function(SCRIPT_RUNNING, timeout=10_000, polling=20)
+    except Exception:  # noqa: BLE001 (it may have started and ended between two polls)
+        pass
     wait_for_app(page, text)
-    shown, deadline = page.inner_text("[data-testid=stApp]"), time.monotonic() + 60
+    shown, deadline = page.inner_text("[data-testid=stApp]"), time.monotonic() + 90
     while time.monotonic() < deadline:
-        page.wait_for_timeout(750)
+        page.wait_for_timeout(1500)
         page.wait_for_function(SCRIPT_DONE, timeout=60_000)
         page.wait_for_function(CHARTS_DRAWN, timeout=60_000)  # Plotly draws after the script is done
         again = page.inner_text("[data-testid=stApp]")
@@ -131,7 +137,7 @@ def test_each_role_sees_its_own_scope_and_nothing_else(site):
     county_name, other_name = names[site["county"]], names[site["other"]]
     with browser_page() as page:
         sign_in(page, url, "leader")
-        text = open_page(page, url, "county", "县区进展")
+        text = open_page(page, url, "county", other_name)
         assert "已登录：领导小组成员" in text and "领导小组 · 全市" in text
         assert county_name in text and other_name in text  # every county
         reports = open_page(page, url, "reports", "annual-2021.pdf")
