@@ -188,7 +188,7 @@ def audit_log() -> None:
         st.caption(_s("no_audit", lang))
         return
     table(shown.assign(event=[_s(f"e_{e}", lang) for e in shown["event"]],
-                       role=[auth.role_label(roles.Reader("", "", r, reader.scope), lang) if r else ""
+                       role=[auth.role_label(r, lang) if r else ""
                              for r in shown["role"]]),
           columns(at="c_at", user_id="c_user", user_name="c_user_name", role="c_role", scope="c_scope",
                   event="c_event", detail="c_detail"),
