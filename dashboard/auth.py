@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import audit, i18n, roles, signin
-from dashboard.components import markdown_literal
+from dashboard import components  # markdown_literal; components imports this module too
 from dashboard.roles import Reader
 from serving import scope as _scope
 from serving import units
@@ -83,7 +83,7 @@ def _stop_with(title: str, body: str, problems: list[str] = ()) -> None:
     st.title(title)
     st.warning(body)
     for problem in problems:
-        st.markdown(f"- {markdown_literal(problem)}")
+        st.markdown(f"- {components.markdown_literal(problem)}")
     st.stop()
 
 
@@ -121,7 +121,7 @@ def _signed_in() -> Reader:
             st.session_state[SIGNED_IN_KEY] = ("denied", found.user)
             audit.record(audit.DENIED, None, found.reason, user_id=found.user, user_name=str(claims.get("name") or ""))
         st.title(_s("noaccess_title"))
-        st.info(_s("noaccess_body", user=markdown_literal(claims.get("name") or found.user)))
+        st.info(_s("noaccess_body", user=components.markdown_literal(claims.get("name") or found.user)))
         _signout_button(None)
         st.stop()
     # one sign-in (the ID token's issue time), however many tabs and reloads open sessions with it
@@ -213,5 +213,5 @@ def sidebar(reader: Reader) -> None:
         if reader.role == roles.LOCAL_OPERATOR:
             st.caption(_s("operator_mode"))
             return
-        st.caption(f"{_s('signed_in_as', name=markdown_literal(reader.name))}  \n{role_label(reader.role)} · {scope_label(reader)}")
+        st.caption(f"{_s('signed_in_as', name=components.markdown_literal(reader.name))}  \n{role_label(reader.role)} · {scope_label(reader)}")
         _signout_button(reader)
