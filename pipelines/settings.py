@@ -16,15 +16,19 @@ class Paths:
     landing: Path  # export batches arrive here (simulated or real)
     warehouse: Path  # the DuckDB file the pipeline writes (one writer at a time)
     serving: Path  # the published artefact the dashboard reads
+    # reports, logs, backups, the access log: SSSG_DATA_DIR, not the warehouse's folder (a warehouse path
+    # set on its own, as the Makefile exports it, must not move them); given paths: the warehouse's folder
+    data_dir: Path | None = None
 
-    @property
-    def data_dir(self) -> Path:
-        return self.warehouse.parent
+    def __post_init__(self) -> None:
+        if self.data_dir is None:
+            object.__setattr__(self, "data_dir", self.warehouse.parent)
 
 
 def paths() -> Paths:
     data = Path(os.environ.get("SSSG_DATA_DIR", REPO_ROOT / "data"))
     return Paths(
+        data_dir=data,
         landing=Path(os.environ.get("SSSG_LANDING_DIR", data / "landing")),
         warehouse=Path(os.environ.get("SSSG_WAREHOUSE_PATH", data / "warehouse.duckdb")),
         serving=Path(os.environ.get("SSSG_SERVING_PATH", data / "serving" / "warehouse.duckdb")),

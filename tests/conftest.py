@@ -11,11 +11,24 @@ import pytest
 E2E_SIMULATION = ["--years", "2020-2021", "--seed", "11", "--scale", "0.05"]
 
 
+# what `make` exports, derived from its data folder; a test that sets only SSSG_DATA_DIR must get its paths
+# from there, not the checkout's warehouse (their defaults follow SSSG_DATA_DIR: pipelines/settings.py)
+DERIVED_PATHS = ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH", "SSSG_BACKUP_DIR",
+                 "SSSG_AUDIT_PATH")
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _audit_log_of_the_run(tmp_path_factory):
-    """The dashboard's audit log (dashboard/audit.py) of the tests, not the checkout's data folder.
-    Servers the tests start inherit it; a test that reads the log sets its own."""
-    os.environ.setdefault("SSSG_AUDIT_PATH", str(tmp_path_factory.mktemp("audit") / "audit.sqlite3"))
+def _data_folder_of_the_run(tmp_path_factory):
+    """Nothing a test does reaches the checkout's data folder: the run's own data folder, Dagster home,
+    Spark folder and audit log (dashboard/audit.py). Servers the tests start inherit them; a test that
+    needs its own sets its own."""
+    data = tmp_path_factory.mktemp("data")
+    for name in DERIVED_PATHS:
+        os.environ.pop(name, None)
+    os.environ["SSSG_DATA_DIR"] = str(data)
+    os.environ["DAGSTER_HOME"] = str(data / "dagster_home")
+    (data / "dagster_home").mkdir()
+    os.environ["SSSG_SPARK_DIR"] = str(data / "spark")
     yield
 
 
