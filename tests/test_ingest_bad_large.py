@@ -19,6 +19,9 @@ from tests.export_files import inline_row, write_raw_xlsx, xml_text
 from tests.test_ingest import GOOD_USCC, TASK_HEADER, task_row
 from tests.test_ingest_bad_input import DRAW_HEADER, draw_row
 
+# peak RSS is asserted: run alone, after the parallel part of make test (scripts/run-pytest.sh)
+pytestmark = pytest.mark.serial
+
 SIZE = 50 * 2**20
 BATCH = "20200803_大文件"
 PYTHON_PEAK_MB = 16  # far below the file's 50 MB

@@ -5,6 +5,7 @@
     python -m pipelines.bench.child loaders     --json OUT --repeat N
     python -m pipelines.bench.child anchor-csv  --json OUT --work DIR
     python -m pipelines.bench.child anchor-sql  --json OUT
+    python -m pipelines.bench.child anchor-dbt  --json OUT --work DIR --target-path DBT_TARGET
 
 Paths come from SSSG_* as everywhere else; each writes its measurements as JSON to OUT.
 """
@@ -91,10 +92,12 @@ def raw_rows() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipelines.bench.child")
-    ap.add_argument("what", choices=["ingest", "publish", "loaders", "anchor-csv", "anchor-sql", "raw-rows"])
+    ap.add_argument("what", choices=["ingest", "publish", "loaders", "anchor-csv", "anchor-sql", "anchor-dbt",
+                                       "raw-rows"])
     ap.add_argument("--json", type=Path, required=True)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--work", type=Path)
+    ap.add_argument("--target-path", type=Path, help="the dbt build's --target-path (anchor-dbt)")
     a = ap.parse_args(argv)
     if a.what == "ingest":
         out = ingest()
@@ -110,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     elif a.what == "anchor-csv":
         from pipelines.bench.anchors import read_csv_anchor
         out = read_csv_anchor(paths().landing, a.work)
+    elif a.what == "anchor-dbt":
+        from pipelines.bench.dbt_anchor import run_anchor
+        out = run_anchor(paths().warehouse, a.target_path, a.work)
     else:
         from pipelines.bench.anchors import headline_sql_anchor
         out = headline_sql_anchor(paths().warehouse)

@@ -16,13 +16,13 @@ from pipelines.settings import REPO_ROOT, dbt_executable
 
 PIPELINE_STAGES = ("simulate", "ingest", "dbt build", "publish")
 REPORT_STAGES = ("report annual", "report monthly")
-ANCHOR_STAGES = ("anchor read_csv", "anchor headline SQL")
+ANCHOR_STAGES = ("anchor read_csv", "anchor headline SQL", "anchor dbt SQL")
 # The newest monthly batch is held back from the first load and arrives last, as next month's export would.
 NEW_MONTH_STAGES = ("new month: ingest", "new month: dbt build", "new month: publish")
 # stage -> the stage whose output it needs
 NEEDS = {"ingest": "simulate", "dbt build": "ingest", "publish": "dbt build", "report annual": "publish",
          "report monthly": "publish", "dashboard loaders": "publish", "anchor read_csv": "simulate",
-         "anchor headline SQL": "ingest", "new month: ingest": "publish",
+         "anchor headline SQL": "ingest", "anchor dbt SQL": "dbt build", "new month: ingest": "publish",
          "new month: dbt build": "new month: ingest", "new month: publish": "new month: dbt build"}
 
 
@@ -88,6 +88,9 @@ def stage_commands(scale: float, work: Path, opt: Options) -> list[tuple[str, li
         ("anchor read_csv", [*child, "anchor-csv", "--work", str(work / "anchor"), "--json", str(js / "anchor_csv.json")],
          js / "anchor_csv.json"),
         ("anchor headline SQL", [*child, "anchor-sql", "--json", str(js / "anchor_sql.json")], js / "anchor_sql.json"),
+        # before the new month's build: it reads the first build's manifest and run results
+        ("anchor dbt SQL", [*child, "anchor-dbt", "--work", str(work / "anchor_dbt"), "--target-path",
+                            str(work / "dbt_target"), "--json", str(js / "anchor_dbt.json")], js / "anchor_dbt.json"),
         ("new month: ingest", [*child, "ingest", "--json", str(js / "new_month_ingest.json")], js / "new_month_ingest.json"),
         ("new month: dbt build", dbt, None),
         ("new month: publish", [*child, "publish", "--json", str(js / "new_month_publish.json")],
