@@ -15,7 +15,7 @@ from pipelines.bench.proc import run_measured
 from pipelines.bench.stages import ScaleResult, StageResult
 from pipelines.settings import REPO_ROOT
 
-STAGES = ("simulate", "ingest", "dbt build", "publish", "report annual", "report monthly", "dashboard loaders",
+STAGES = ("simulate", "ingest", "dbt parse", "dbt build", "publish", "report annual", "report monthly", "dashboard loaders",
           "anchor read_csv", "anchor headline SQL", "anchor dbt SQL", "new month: ingest", "new month: dbt build", "new month: publish")
 
 
