@@ -17,6 +17,16 @@ DERIVED_PATHS = ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH",
                  "SSSG_AUDIT_PATH")
 
 
+# The longest modules first: under pytest-xdist (scripts/run-pytest.sh) each worker starts on one of them,
+# instead of one being handed out last and running alone at the end. Order within a module is kept.
+LONGEST_FIRST = ("test_reliability_crash.py", "test_spark_parity.py", "test_operated_system.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _data_folder_of_the_run(tmp_path_factory):
     """Nothing a test does reaches the checkout's data folder: the run's own data folder, Dagster home,

@@ -30,3 +30,14 @@
         {%- do log('raw.' ~ source.identifier ~ ': ' ~ run_query('select count(*) from raw.' ~ source.identifier).columns[0].values()[0] ~ ' rows', info=true) -%}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{% macro register_raw_parquet_on_run_start() -%}
+    {#- on-run-start: on Spark, a build given the raw Parquet root registers raw.* itself, in the JVM the
+        build starts anyway (one start instead of a run-operation's and then the build's):
+        dbt build --target spark --vars '{raw_parquet_root: /abs/path}'. Elsewhere, or with no root,
+        nothing (an empty hook). -#}
+    {%- if execute and target.type == 'spark' and var('raw_parquet_root', none) -%}
+        {%- do register_raw_parquet(var('raw_parquet_root')) -%}
+    {%- endif -%}
+{%- endmacro %}

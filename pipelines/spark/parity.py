@@ -4,8 +4,9 @@ Stages, each a measured child process in one work folder (times and peak memory 
   simulate            the simulated platform export at the chosen scale (skipped with --landing)
   ingest              into the DuckDB warehouse, also writing raw as monthly Parquet (raw_parquet/)
   duckdb build        dbt build --target dev: seeds, models, data tests and unit tests
-  spark register      dbt run-operation register_raw_parquet: raw.* as external Parquet tables
-  spark build         dbt build --target spark: the same seeds, models, data tests and unit tests
+  spark build         dbt build --target spark: raw.* registered as external Parquet tables by its
+                      on-run-start hook (register_raw_parquet), then the same seeds, models, data
+                      tests and unit tests
   compare             every table read back from Spark's Parquet by DuckDB against the DuckDB build
                       (in this process; its peak memory is this process's)
 All Spark state (metastore, warehouse, scratch) is in <work>/spark.
@@ -62,9 +63,8 @@ def stage_commands(work: Path, scale: float, years: str, seed: int, simulate: bo
     stages += [
         ("ingest", [py, "-m", "pipelines.ingest", "--parquet", str(work / "raw_parquet")]),
         ("duckdb build", dbt_command(work, "dev", "build")),
-        ("spark register", dbt_command(work, "spark", "run-operation", "register_raw_parquet",
-                                       "--args", f"{{root: '{work / 'raw_parquet'}'}}")),
-        ("spark build", dbt_command(work, "spark", "build")),
+        # raw.* registered by the build's on-run-start hook: one JVM start (macros/spark_raw.sql)
+        ("spark build", dbt_command(work, "spark", "build", "--vars", f"{{raw_parquet_root: '{work / 'raw_parquet'}'}}")),
     ]
     return stages
 
