@@ -11,8 +11,9 @@ if [ "$#" -gt 0 ]; then
   fail $? "selection"; exit $?
 fi
 workers="${PYTEST_WORKERS:-$(nproc)}"
-# the slowest tests, for the suite-time budget (docs/performance.md)
-"$python" -m pytest -n "$workers" --dist loadfile -m "not serial" --durations=30
+# in collection order (tests/conftest.py hands the longest modules out first); the slowest tests listed,
+# for the suite-time budget (docs/performance.md)
+"$python" -m pytest -n "$workers" --dist loadfile --no-loadscope-reorder -m "not serial" --durations=30
 parallel=$?
 "$python" -m pytest -m serial --durations=10
 serial=$?

@@ -19,7 +19,7 @@ def test_nulls_in_two_columns_fail_one_test_that_names_both(e2e_run, tmp_path):
     shutil.copy(e2e_run["root"] / "warehouse.duckdb", warehouse)
     select = ["--select", "fct_metric_values,test_name:not_null_columns"]
     passed = run_dbt(["test", *select], warehouse, tmp_path)
-    assert passed.returncode == 0 and "PASS=1 " in passed.stdout, passed.stdout[-3000:]
+    assert passed.returncode == 0 and "PASS not_null_columns_fct_metric_values" in passed.stdout, passed.stdout[-3000:]
     with duckdb.connect(str(warehouse)) as con:
         numerators = con.execute("UPDATE marts.fct_metric_values SET numerator = NULL "
                                  "WHERE grain = 'year' AND scope = 'city'").fetchone()[0]
