@@ -17,12 +17,8 @@ class Paths:
     warehouse: Path  # the DuckDB file the pipeline writes (one writer at a time)
     serving: Path  # the published artefact the dashboard reads
     # reports, logs, backups, the access log: SSSG_DATA_DIR, not the warehouse's folder (a warehouse path
-    # set on its own, as the Makefile exports it, must not move them); given paths: the warehouse's folder
-    data_dir: Path | None = None
-
-    def __post_init__(self) -> None:
-        if self.data_dir is None:
-            object.__setattr__(self, "data_dir", self.warehouse.parent)
+    # set on its own, as the Makefile exports it, must not move them)
+    data_dir: Path
 
 
 def paths() -> Paths:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from serving import snapshot
 from serving.snapshot import query
 
 
@@ -55,8 +56,6 @@ def department(dept_code: str, lang: str = "zh") -> pd.DataFrame:
 def scope_known(scope) -> bool:
     """Whether a reader's county or department (serving.scope.Scope) is one the published data knows;
     read before the reader's scope applies, so through none. True when nothing is published yet."""
-    from serving import snapshot
-
     if scope.citywide:
         return True
     try:

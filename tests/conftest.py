@@ -11,12 +11,6 @@ import pytest
 E2E_SIMULATION = ["--years", "2020-2021", "--seed", "11", "--scale", "0.05"]
 
 
-# what `make` exports, derived from its data folder; a test that sets only SSSG_DATA_DIR must get its paths
-# from there, not the checkout's warehouse (their defaults follow SSSG_DATA_DIR: pipelines/settings.py)
-DERIVED_PATHS = ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH", "SSSG_BACKUP_DIR",
-                 "SSSG_AUDIT_PATH")
-
-
 # The longest modules first: under pytest-xdist (scripts/run-pytest.sh) each worker starts on one of them,
 # instead of one being handed out last and running alone at the end. Order within a module is kept.
 LONGEST_FIRST = ("test_reliability_crash.py", "test_spark_parity.py", "test_operated_system.py")
@@ -25,6 +19,12 @@ LONGEST_FIRST = ("test_reliability_crash.py", "test_spark_parity.py", "test_oper
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+# what `make` exports, derived from its data folder; a test that sets only SSSG_DATA_DIR must get its paths
+# from there, not the checkout's warehouse (their defaults follow SSSG_DATA_DIR: pipelines/settings.py)
+DERIVED_PATHS = ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH", "SSSG_BACKUP_DIR",
+                 "SSSG_AUDIT_PATH")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -23,7 +23,7 @@ def copy(e2e_run, tmp_path):
         shutil.copytree(src / name, tmp_path / name, symlinks=True)
     shutil.copy(src / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
     return Paths(landing=tmp_path / "landing", warehouse=tmp_path / "warehouse.duckdb",
-                 serving=tmp_path / "serving" / "warehouse.duckdb")
+                 serving=tmp_path / "serving" / "warehouse.duckdb", data_dir=tmp_path)
 
 
 def by_name(results):

@@ -96,7 +96,7 @@ def test_the_reason_is_in_the_run_history_and_make_check(failed):
     assert failure["stage"] == "dbt" and "不发布" in failure["message"]
     assert any("as_of_date_is_on_the_official_calendar" in d and "2031" in d for d in failure["details"])
     root = failed["root"]
-    results = {r.check: r for r in run_checks(Paths(root / "landing", root / "warehouse.duckdb", failed["serving"]))}
+    results = {r.check: r for r in run_checks(Paths(root / "landing", root / "warehouse.duckdb", failed["serving"], root))}
     assert results["最近运行 last run"].status == FAIL and "2031" in results["最近运行 last run"].detail
 
 

@@ -4,8 +4,6 @@ access log, and nothing must follow the warehouse into another folder (it did, a
 checkout's reports)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipelines import settings
 
 
@@ -22,12 +20,6 @@ def test_the_data_folder_is_sssg_data_dir_not_the_warehouses_folder(tmp_path, mo
     from pipelines.reports import store
 
     assert store.reports_root() == tmp_path / "data" / "reports"
-
-
-def test_paths_given_whole_keep_their_data_folder_beside_the_warehouse(tmp_path):
-    given = settings.Paths(landing=tmp_path / "l", warehouse=tmp_path / "w" / "warehouse.duckdb",
-                           serving=tmp_path / "s.duckdb")
-    assert given.data_dir == Path(tmp_path / "w")
 
 
 def test_the_tests_never_reach_the_checkouts_data_folder():
