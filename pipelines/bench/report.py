@@ -111,19 +111,22 @@ def throughput(r: ScaleResult) -> dict:
     return out
 
 
-def sql_ratio(r: ScaleResult) -> float | None:
-    dbt, anc = r.stages.get("dbt build"), r.stages.get("anchor headline SQL")
+def _dbt_over(r: ScaleResult, anchor: str) -> float | None:
+    """The dbt build's wall time over an anchor stage's timed seconds."""
+    dbt, anc = r.stages.get("dbt build"), r.stages.get(anchor)
     if dbt and anc and dbt.status == anc.status == "ok" and anc.detail.get("seconds"):
         return dbt.seconds / anc.detail["seconds"]
     return None
+
+
+def sql_ratio(r: ScaleResult) -> float | None:
+    """Over the hand-written headline query."""
+    return _dbt_over(r, "anchor headline SQL")
 
 
 def dbt_ratio(r: ScaleResult) -> float | None:
-    """The dbt build's wall time over its own compiled model SQL run in one DuckDB connection."""
-    dbt, anc = r.stages.get("dbt build"), r.stages.get("anchor dbt SQL")
-    if dbt and anc and dbt.status == anc.status == "ok" and anc.detail.get("seconds"):
-        return dbt.seconds / anc.detail["seconds"]
-    return None
+    """Over its own compiled model SQL run in one DuckDB connection."""
+    return _dbt_over(r, "anchor dbt SQL")
 
 
 def new_month_share(r: ScaleResult) -> float | None:
