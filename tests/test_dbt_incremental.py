@@ -5,7 +5,8 @@ by an incremental dbt build, give the same staging, intermediate and mart tables
 Beside the simulated months, a batch withdraws records: a second file of one batch restates two
 objects with other values, so neither version stays in raw (pipelines/ingest/conflicts.py). One
 object existed only in that batch (it must vanish from staging), the other had an older version
-(staging must fall back to it).
+(staging must fall back to it). The withdrawal arrives with a new monthly batch, as it would in
+operation, so the same run also loads new versions of other keys.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.dbt_build import run_dbt
 from tests.export_files import uscc, write_csv
 
 OBJECT_HEADER = ["统一社会信用代码", "主体名称", "主体类型", "是否营利性", "所属区划代码", "登记状态"]
+DRAW_HEADER = ["任务编号", "统一社会信用代码", "主体名称", "抽取日期", "抽取方式", "抽取时信用风险分类", "名单公示日期"]
 ONLY_HERE = uscc("91210400MA0NCR001")
 LATE_BATCH = "20221231_追加导出"
 
@@ -59,20 +61,31 @@ def builds(tmp_path_factory):
     load(0, *batches[: len(batches) // 2])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         older = con.execute("SELECT uscc, object_name FROM staging.stg_platform__object ORDER BY uscc LIMIT 1").fetchone()
+        drawn = con.execute("SELECT task_id, uscc, object_name, strftime(draw_date, '%Y-%m-%d') "
+                            "FROM staging.stg_platform__draw WHERE draw_date < '2022-12-01' ORDER BY ALL LIMIT 2").fetchall()
     row = lambda key, name: [key, name, "企业", "是", "210402", "存续"]  # noqa: E731
+    # a draw key (composite: task and object) of its own in the late batch, and a restated one
+    draw = lambda d, mode: [d[0], d[1], d[2], d[3], mode, "A类", ""]  # noqa: E731
     write_csv(landing / LATE_BATCH / "检查对象名录_甲.csv",
               [OBJECT_HEADER, row(ONLY_HERE, "仅此批次出现的主体"), row(older[0], "更正后的名称甲")])
-    load(1, *batches[len(batches) // 2:])
+    write_csv(landing / LATE_BATCH / "抽取名单_甲.csv",
+              [DRAW_HEADER, draw((drawn[0][0], ONLY_HERE, "仅此批次出现的主体", drawn[0][3]), "随机抽取"),
+               draw(drawn[1], "随机抽取")])
+    load(1, *batches[len(batches) // 2:-1])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         before_withdrawal = dict(con.execute(
             "SELECT uscc, object_name FROM staging.stg_platform__object WHERE uscc IN (?, ?)", [ONLY_HERE, older[0]]).fetchall())
     write_csv(landing / LATE_BATCH / "检查对象名录_乙.csv",
               [OBJECT_HEADER, row(ONLY_HERE, "另一个名称"), row(older[0], "更正后的名称乙")])
-    load(2)
+    write_csv(landing / LATE_BATCH / "抽取名单_乙.csv",
+              [DRAW_HEADER, draw((drawn[0][0], ONLY_HERE, "另一个名称", drawn[0][3]), "全覆盖"),
+               draw(drawn[1], "全覆盖")])
+    load(2, batches[-1])  # a new month beside the withdrawal: the run's insert moves "since" past it
     full = root / "full.duckdb"
     shutil.copy(warehouse, full)
     _dbt_run(full, root / "full", "--full-refresh")
-    return {"incremental": warehouse, "full": full, "older": older, "before": before_withdrawal, "logs": logs}
+    return {"incremental": warehouse, "full": full, "older": older, "before": before_withdrawal, "logs": logs,
+            "drawn": drawn}
 
 
 def test_later_runs_recompute_only_the_keys_of_the_new_load(builds):
@@ -93,6 +106,19 @@ def test_a_withdrawn_record_vanishes_or_falls_back_to_its_older_version(builds):
             "ORDER BY _batch_date DESC, _batch_id DESC, _row_number DESC LIMIT 1", [key]).fetchone()[0]
     assert newest_left not in ("更正后的名称甲", "更正后的名称乙")
     assert now == {key: newest_left}
+
+
+def test_a_withdrawn_draw_of_a_composite_key_vanishes_or_falls_back(builds):
+    only_here, restated = builds["drawn"]
+    with duckdb.connect(str(builds["incremental"]), read_only=True) as con:
+        draws = lambda task, uscc: con.execute(  # noqa: E731
+            "SELECT draw_mode, _batch_id FROM staging.stg_platform__draw WHERE task_id = ? AND uscc = ?",
+            [task, uscc]).fetchall()
+        withdrawn = con.execute("SELECT count(*) FROM raw.rejects WHERE entity = 'draw'").fetchone()[0]
+        assert withdrawn >= 4  # both files' rows of both keys
+        assert draws(only_here[0], ONLY_HERE) == []
+        assert [batch for _, batch in draws(*restated[:2])] != [LATE_BATCH]
+        assert len(draws(*restated[:2])) == 1
 
 
 def test_incremental_runs_equal_a_full_rebuild_row_for_row(builds):

@@ -22,23 +22,34 @@
 {%- endmacro %}
 
 
-{% macro _withdrawn_keys(e) -%}
-    {#- Keys of rows moved from raw to raw.rejects since (a conflict inside one batch withdraws loaded
-        rows; their row_json is keyed by the contract's headers). Other rejected rows never reached
-        raw: their keys come along harmlessly. -#}
-    select json_extract_string(row_json, '$."{{ e.natural_key[0].header }}"')
+{% macro _key_list(e) -%}
+    {{ return(e.natural_key | map(attribute='column') | join(', ')) }}
+{%- endmacro %}
+
+
+{% macro _withdrawn_keys(e, since_this=true) -%}
+    {#- Keys of rows moved from raw to raw.rejects (a conflict inside one batch withdraws loaded rows;
+        their row_json is keyed by the contract's headers): since {{ this }}'s newest load, or ever.
+        Other rejected rows never reached raw: their keys come along harmlessly. No nulls (NOT IN). -#}
+    select
+        {%- for k in e.natural_key %}
+        json_extract_string(row_json, '$."{{ k.header }}"') as {{ k.column }}{{ "," if not loop.last }}
+        {%- endfor %}
     from {{ source('raw', 'rejects') }}
-    where entity = '{{ e.entity }}' and _loaded_at > {{ _loaded_since_this() }}
+    where entity = '{{ e.entity }}'
+      {%- if since_this %}
+      and _loaded_at > {{ _loaded_since_this() }}
+      {%- endif %}
+      {%- for k in e.natural_key %}
+      and json_extract_string(row_json, '$."{{ k.header }}"') is not null
+      {%- endfor %}
 {%- endmacro %}
 
 
 {% macro changed_keys(entity) -%}
-    {#- The keys whose current version may differ from {{ this }}'s (single-column keys). -#}
+    {#- The keys whose current version may differ from {{ this }}'s. -#}
     {%- set e = _platform_entity(entity) -%}
-    {%- if e.natural_key | length != 1 -%}
-        {{ exceptions.raise_compiler_error("changed_keys: " ~ entity ~ " has a composite key") }}
-    {%- endif -%}
-    select {{ e.natural_key[0].column }}
+    select {{ _key_list(e) }}
     from {{ source('raw', e.table) }}
     where _loaded_at > {{ _loaded_since_this() }}
     union
@@ -46,14 +57,26 @@
 {%- endmacro %}
 
 
+{% macro only_changed_keys(entity) -%}
+    {#- The source CTE's filter: on an incremental run, every version of the changed keys only. -#}
+    {%- if is_incremental() -%}
+    where ({{ _key_list(_platform_entity(entity)) }}) in ({{ changed_keys(entity) }})
+    {%- endif -%}
+{%- endmacro %}
+
+
 {% macro forget_vanished_keys(entity) -%}
     {#- Post-hook: delete+insert replaces the keys that still have a version; a key whose every
-        version was withdrawn must leave {{ this }} too. -#}
+        version was withdrawn must leave {{ this }} too. Every key ever withdrawn is checked (raw.rejects
+        is small), not only those since the newest load in {{ this }}: after this run's insert that
+        load is this run's own, and a withdrawal beside new rows would be missed. -#}
     {%- if is_incremental() -%}
         {%- set e = _platform_entity(entity) -%}
-        {%- set key = e.natural_key[0].column -%}
         delete from {{ this }}
-        where {{ key }} in ({{ _withdrawn_keys(e) }})
-          and not exists (select 1 from {{ source('raw', e.table) }} as r where r.{{ key }} = {{ this }}.{{ key }})
+        where ({{ _key_list(e) }}) in ({{ _withdrawn_keys(e, since_this=false) }})
+          and not exists (
+              select 1 from {{ source('raw', e.table) }} as r
+              where {% for k in e.natural_key %}r.{{ k.column }} = {{ this }}.{{ k.column }}{{ " and " if not loop.last }}{% endfor %}
+          )
     {%- endif -%}
 {%- endmacro %}

@@ -1,8 +1,17 @@
+{{ config(
+    materialized=staging_materialization(),
+    unique_key=['task_id', 'uscc'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ forget_vanished_keys('draw') }}",
+) }}
+-- Incremental on DuckDB: only the keys a new load touched are recomputed (macros/incremental_staging.sql).
 with
 
 source as (
 
     select * from {{ source('raw', 'draw') }}
+    {{ only_changed_keys('draw') }}
 
 ),
 

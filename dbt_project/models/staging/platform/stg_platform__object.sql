@@ -11,9 +11,7 @@ with
 source as (
 
     select * from {{ source('raw', 'object') }}
-    {% if is_incremental() %}
-    where uscc in ({{ changed_keys('object') }})
-    {% endif %}
+    {{ only_changed_keys('object') }}
 
 ),
 

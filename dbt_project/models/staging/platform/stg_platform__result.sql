@@ -11,9 +11,7 @@ with
 source as (
 
     select * from {{ source('raw', 'result') }}
-    {% if is_incremental() %}
-    where result_id in ({{ changed_keys('result') }})
-    {% endif %}
+    {{ only_changed_keys('result') }}
 
 ),
 
