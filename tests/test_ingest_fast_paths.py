@@ -1,7 +1,9 @@
 """The ingest's fast paths give exactly what the general normalisation gives, on arbitrary strings.
 
 Most cells of an export are already clean (codes, ISO dates, Chinese names) and skip the general
-expressions (pipelines/ingest/sql.py: PLAIN_CELL, sssg_date_key); these tests hold them equal.
+expressions (pipelines/ingest/sql.py: PLAIN_CELL, sssg_date_key); these tests hold them equal. The
+CSV scanner's quoted lines (pipelines/ingest/csv_scan.py) are matched whole in C instead of walked
+token by token; a test holds the two equal on arbitrary files.
 """
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+import pipelines.ingest.csv_scan as csv_scan
+from pipelines.contract import Limits
+from pipelines.ingest.errors import FileProblem
 from pipelines.ingest.sql import cleaned_sql, macros, plain_sql
 
 DATE_ALPHABET = "0123456789-年月日/.:T 　１２"
@@ -56,3 +61,34 @@ def test_plain_cells_clean_to_what_the_general_normalisation_gives(con, cells):
         SELECT c, {fast_text}, {text}, {fast_key}, {key} FROM t
         WHERE {fast_text} IS DISTINCT FROM {text} OR {fast_key} IS DISTINCT FROM {key}""", [cells]).fetchall()
     assert differ == []
+
+
+def _shape(path, limits):
+    try:
+        return csv_scan.scan_csv(path, limits)
+    except FileProblem as problem:
+        return str(problem)
+
+
+CELL = st.one_of(st.text(alphabet='ab,"\n\r 甲', max_size=6),
+                 st.text(alphabet='ab,"\n 甲', max_size=6).map(lambda t: '"' + t.replace('"', '""') + '"'))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=30), st.sampled_from(["\n", "\r\n"]),
+       st.integers(min_value=3, max_value=12))
+def test_quoted_lines_matched_whole_scan_as_the_token_walk_does(tmp_path_factory, rows, end, cell_limit):
+    """Rows of well-formed quoted cells (commas, doubled quotes, line breaks inside), stray quotes and
+    CRs, cells past a small length limit and rows past four columns: the same shape, or the same refusal, either way."""
+    path = tmp_path_factory.mktemp("scan") / "f.csv"
+    path.write_bytes(end.join(",".join(r) for r in rows).encode() + end.encode())
+    limits = Limits(max_rows=1000, max_columns=4, max_cell_chars=cell_limit, max_xlsx_unpacked_bytes=0,
+                    max_xlsx_shared_strings_bytes=0, max_xlsx_cells=0, duplicate_rows_shown=0)
+    fast = _shape(path, limits)
+    never = csv_scan._WELL_FORMED_LINE
+    try:
+        csv_scan._WELL_FORMED_LINE = type("Never", (), {"fullmatch": staticmethod(lambda body: None)})
+        walked = _shape(path, limits)
+    finally:
+        csv_scan._WELL_FORMED_LINE = never
+    assert fast == walked
