@@ -30,7 +30,7 @@
 {% macro _withdrawn_keys(e, since_this=true) -%}
     {#- Keys of rows moved from raw to raw.rejects (a conflict inside one batch withdraws loaded rows;
         their row_json is keyed by the contract's headers): since {{ this }}'s newest load, or ever.
-        Other rejected rows never reached raw: their keys come along harmlessly. No nulls (NOT IN). -#}
+        Other rejected rows never reached raw: their keys come along harmlessly. -#}
     select
         {%- for k in e.natural_key %}
         json_extract_string(row_json, '$."{{ k.header }}"') as {{ k.column }}{{ "," if not loop.last }}
@@ -40,9 +40,6 @@
       {%- if since_this %}
       and _loaded_at > {{ _loaded_since_this() }}
       {%- endif %}
-      {%- for k in e.natural_key %}
-      and json_extract_string(row_json, '$."{{ k.header }}"') is not null
-      {%- endfor %}
 {%- endmacro %}
 
 
