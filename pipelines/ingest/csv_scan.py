@@ -68,8 +68,9 @@ class _Scanner:
         self.blank_after: list[int] = []
 
     # -- outcomes --------------------------------------------------------------------------------
-    def _too_wide(self, line: int, fields: int) -> FileProblem:
-        return FileProblem(f"CSV 文件第 {line} 行有 {fields} 列以上，超过 {self.limits.max_columns} 列（Excel 的列数上限）："
+    def _too_wide(self, line: int) -> FileProblem:
+        # no count: the walk stops at the first cell past the limit, where the fast paths know the whole line
+        return FileProblem(f"CSV 文件第 {line} 行超过 {self.limits.max_columns} 列（Excel 的列数上限）："
                            f"可能是分隔符或引号有误。{RESAVE}")
 
     def _end_record(self) -> None:
@@ -114,7 +115,7 @@ class _Scanner:
             # the usual line, every cell short: no quote, or only quoted cells closed on this line
             self.field += (_QUOTED_CELLS.sub(b"", body) if b'"' in body else body).count(b",")
             if self.field > self.limits.max_columns:
-                raise self._too_wide(line, self.field)
+                raise self._too_wide(line)
             self.record_bytes += len(body)
             self._end_record()
             return
@@ -159,8 +160,8 @@ class _Scanner:
         if self.records > self.limits.max_rows:
             raise FileProblem(f"文件超过 {self.limits.max_rows} 行（每个文件的行数上限）：请按月份拆分导出")
         if max(commas) >= self.limits.max_columns:  # found again among all lines, for its number
-            widest = max(range(len(all_lines)), key=lambda i: all_lines[i].count(b","))
-            raise self._too_wide(line + widest, all_lines[widest].count(b",") + 1)
+            first = next(i for i, text in enumerate(all_lines) if text.count(b",") >= self.limits.max_columns)
+            raise self._too_wide(line + first)
         self.width = max(self.width, max(commas) + 1)
         self.last_fields = commas[-1] + 1
         self.longest = max(self.longest, max(map(len, lines)))
@@ -203,7 +204,7 @@ class _Scanner:
             else:
                 self.state, self.field, self.cell_chars = START, self.field + 1, 0
                 if self.field > self.limits.max_columns:
-                    raise self._too_wide(line, self.field)
+                    raise self._too_wide(line)
             return
         if self.state == START:
             self.state, self.quote_line, self.quote_field = QUOTED, line, self.field
