@@ -106,7 +106,7 @@
         over one): numerator = the records with in_numerator, denominator = the records with
         in_denominator, counted as distinct record_key: exactly what a reader of fct_metric_records
         counts for a cell.
-        A record model has one row per metric x year x record_key (a unique_combination_of_columns test
+        A record model has one row per metric x year x record_key (a unique key of its column_checks test
         on each holds it), so there a row count is that distinct count, and much cheaper (count(distinct)
         costs about 8x on DuckDB). keys_repeat=true where a key legitimately has several rows: the
         sampling ratios (an object drawn by several tasks counts once in a scope) and the visits (several
