@@ -137,6 +137,7 @@ def crashed_and_recovered(e2e_run, tmp_path_factory):
         shutil.copytree(b, root / "landing" / b.name)
     code, log = run_pipeline(root)
     assert code == 0, log[-3000:]
+    first_log = log
     first_publish = current(root)
     shutil.copy(root / "warehouse.duckdb", root / "warehouse_first.duckdb")  # for the publish storm below
     for b in batches[FIRST_BATCHES:]:
@@ -178,7 +179,7 @@ def crashed_and_recovered(e2e_run, tmp_path_factory):
         for r in readers:
             r.wait(timeout=120)
     reads = [json.loads(line) for out in readers_out for line in out.read_text().splitlines()]
-    return {"root": root, "first_publish": first_publish, "kills": kills, "recovered": recovered,
+    return {"root": root, "first_publish": first_publish, "first_log": first_log, "kills": kills, "recovered": recovered,
             "recovery_started": recovery_started,
             "loads": loads, "reads": reads, "reference": e2e_run["root"]}
 
@@ -199,6 +200,8 @@ def test_the_rerun_completes_and_clears_what_the_killed_publish_left(crashed_and
     run = crashed_and_recovered
     assert run["recovered"]["code"] == 0, run["recovered"]["log"][-3000:]
     assert "RUN_SUCCESS" in run["recovered"]["log"]
+    # the first build of a warehouse records its dbt code (pipelines/dbt_code.py): later runs are incremental
+    assert "--full-refresh" in run["first_log"] and "--full-refresh" not in run["recovered"]["log"]
     assert not list((run["root"] / "serving" / "warehouse.duckdb.versions").glob(".*.tmp"))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetSpec, Failure, MetadataValue
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipelines import run_status
+from pipelines import dbt_code, run_status
 from pipelines.dbt_runs import prune_run_folders
 from pipelines.dbt_project import sssg_dbt_project
 from pipelines.locks import warehouse_ready_or_retry
@@ -46,7 +46,13 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     os.environ.update(subprocess_env())
     hold_for_step(context, "dbt", paths().warehouse)
     warehouse_ready_or_retry(paths().warehouse)
-    invocation = dbt.cli(["build", *NIGHTLY_BUILD_FLAGS], context=context, raise_on_error=False)
+    args = ["build", *NIGHTLY_BUILD_FLAGS]
+    if dbt_code.needs_full_refresh(paths().warehouse, sssg_dbt_project.project_dir):
+        # new dbt code (a release) or a warehouse that never recorded its code: the incremental models
+        # are rebuilt from all of raw, so no figure mixes two versions of a rule (pipelines/dbt_code.py)
+        context.log.info("dbt 代码与上次构建不同（或未记录）：本次全量重建（--full-refresh）")
+        args.append("--full-refresh")
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from invocation.stream()
     prune_run_folders(Path(invocation.target_path).parent, current=Path(invocation.target_path))
     if not invocation.is_successful():
@@ -56,6 +62,7 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
         release(paths().warehouse, context.run.run_id)
         raise Failure(description=message + "：\n" + "\n".join(problems[:20]),
                       metadata={"failed": MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]))})
+    dbt_code.record_build(paths().warehouse, sssg_dbt_project.project_dir)
     step_done(context, paths().warehouse)
 
 
