@@ -30,7 +30,7 @@ export SSSG_PORT := $(PORT)
 export SSSG_DAGSTER_PORT := $(DAGSTER_PORT)
 SUPERVISOR := $(BIN)/supervisorctl -c deploy/supervisord.conf
 
-.PHONY: help setup setup-spark system-packages dagster-home run initial-build stop status pipeline simulate dbt-manifest serve dagster test docs clean reports check bench bench-pages spark-parity
+.PHONY: help setup setup-spark system-packages spark-engine dagster-home run initial-build stop status pipeline simulate dbt-manifest serve dagster test docs clean reports check bench bench-pages spark-parity
 
 help:
 	@echo "make run    build the warehouse from \$$SSSG_LANDING_DIR (simulated Fushun data when empty), then run the"
@@ -70,7 +70,12 @@ simulate: setup
 	  $(BIN)/python -m pipelines.simulate --years $(SIM_YEARS) --seed $(SIM_SEED) --scale $(SIM_SCALE) --out $(SSSG_LANDING_DIR); \
 	else echo "using the exports already in $(SSSG_LANDING_DIR)"; fi
 
-pipeline: simulate dbt-manifest dagster-home
+# SSSG_ENGINE=spark builds the models on Spark (docs/scaling.md): its packages and Java are set up too.
+ENGINE_SETUP := $(if $(filter spark,$(SSSG_ENGINE)),spark-engine,)
+spark-engine: setup-spark
+	bash scripts/ensure-debian-packages.sh deploy/debian-packages-spark.txt
+
+pipeline: simulate dbt-manifest dagster-home $(ENGINE_SETUP)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster job execute -j refresh_warehouse -m pipelines.definitions
 
 # The dashboard alone, for development (make run starts it with the rest of the system).
@@ -90,7 +95,7 @@ dagster-home:
 # The operated system, supervised as one unit (deploy/supervisord.conf): the Dagster daemon (landing
 # sensor, report schedules, run queue), the Dagster UI and the dashboard. On an empty warehouse the
 # first build and the latest reports come first. Logs: $(SSSG_DATA_DIR)/logs.
-run: system-packages setup dbt-manifest dagster-home
+run: system-packages setup dbt-manifest dagster-home $(ENGINE_SETUP)
 	@test -e $(SSSG_SERVING_PATH) || $(MAKE) --no-print-directory initial-build
 	mkdir -p $(SSSG_DATA_DIR)/logs $(SSSG_DATA_DIR)/run
 	@echo "dashboard: http://$(HOST):$(PORT)   Dagster UI: http://$(HOST):$(DAGSTER_PORT)   logs: $(SSSG_DATA_DIR)/logs"
@@ -161,7 +166,7 @@ $(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
 	touch $@
 
 test: dbt-manifest setup-spark $(OIDC_STAMP)
-	bash scripts/ensure-debian-packages.sh deploy/debian-packages.txt tests/debian-packages.txt
+	bash scripts/ensure-debian-packages.sh deploy/debian-packages.txt deploy/debian-packages-spark.txt tests/debian-packages.txt
 	PATH=$(CURDIR)/$(BIN):$$PATH scripts/run-pytest.sh $(BIN)/python
 
 docs: setup

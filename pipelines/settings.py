@@ -72,10 +72,39 @@ def report_versions_keep() -> int:
     return _count("SSSG_REPORT_VERSIONS_KEEP", 3)
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """Which engine builds the dbt models (SSSG_ENGINE, default duckdb): docs/scaling.md. With spark the
+    ingest still validates into DuckDB, raw goes to Spark as monthly Parquet, dbt builds --target spark
+    and publish reads Spark's marts; the dashboard and reports read the same serving artefact either way."""
+    value = os.environ.get("SSSG_ENGINE", "").strip().lower() or "duckdb"
+    if value not in ENGINES:
+        raise ValueError(f"SSSG_ENGINE={os.environ['SSSG_ENGINE']!r}: must be one of {', '.join(ENGINES)}")
+    return value
+
+
 def raw_parquet_dir() -> Path | None:
-    """Where the ingest also writes raw tables as monthly Parquet for Spark (SSSG_RAW_PARQUET_DIR); unset = not written."""
+    """Where the ingest also writes raw tables as monthly Parquet for Spark (SSSG_RAW_PARQUET_DIR; with
+    SSSG_ENGINE=spark default <data dir>/raw_parquet); unset on DuckDB = not written."""
     value = os.environ.get("SSSG_RAW_PARQUET_DIR")
-    return Path(value) if value else None
+    if value:
+        return Path(value)
+    return paths().data_dir / "raw_parquet" if engine() == "spark" else None
+
+
+def spark_remote() -> str | None:
+    """A Spark Connect server to build on (SPARK_REMOTE, e.g. sc://host:15002: pyspark's own variable, so
+    dbt-spark's session method connects to it too); unset = a Spark driver in this machine's JVM."""
+    return os.environ.get("SPARK_REMOTE") or None
+
+
+def spark_dir() -> Path:
+    """Spark's state for SSSG_ENGINE=spark in session mode: metastore, warehouse (the built tables as
+    Parquet), scratch (SSSG_SPARK_DIR, default <data dir>/spark; dbt_project/profiles.yml)."""
+    value = os.environ.get("SSSG_SPARK_DIR")
+    return Path(value) if value else paths().data_dir / "spark"
 
 
 def subprocess_env() -> dict[str, str]:

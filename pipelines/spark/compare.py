@@ -119,6 +119,31 @@ def compare_builds(duckdb_warehouse: Path, spark_warehouse: Path, raw_parquet: P
     return diffs
 
 
+def compare_serving(duckdb_serving: Path, spark_serving: Path) -> list[TableDiff]:
+    """The serving artefacts the dashboard reads, from a DuckDB build and from a Spark build: every
+    published table, and what the publish log says of the data (batches, latest batch date, tables,
+    as-of date; not when or by which run)."""
+    diffs = []
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        con.execute("ATTACH ? AS d (READ_ONLY)", [str(duckdb_serving.resolve())])
+        con.execute("ATTACH ? AS s (READ_ONLY)", [str(spark_serving.resolve())])
+        listed = {side: {(schema, table) for schema, table in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name <> 'meta'",
+            [side]).fetchall()} for side in ("d", "s")}
+        for schema, table in sorted(listed["d"] | listed["s"]):
+            name = f"serving {schema}.{table}"
+            if (schema, table) not in listed["s"] or (schema, table) not in listed["d"]:
+                side = "Spark" if (schema, table) not in listed["s"] else "DuckDB"
+                diffs.append(TableDiff(name, problems=[f"not in the {side} build's serving artefact"]))
+                continue
+            diffs.append(compare_relations(con, name, f'd.{schema}."{table}"', f's.{schema}."{table}"'))
+        logged = "SELECT warehouse_batches, latest_batch_date, tables, as_of_date FROM {}.meta.publish_log"
+        diffs.append(compare_relations(con, "serving meta.publish_log", f"({logged.format('d')})",
+                                       f"({logged.format('s')})"))
+    return diffs
+
+
 def report(diffs: list[TableDiff]) -> str:
     """Plain text: one line per table, then the first differing rows of each table that differs."""
     lines = []
