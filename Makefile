@@ -54,7 +54,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
-# The Spark target's extra packages (dbt-spark[session], pyspark; about 700 MB): tests and spark-parity only.
+# The Spark target's extra packages (dbt-spark[session], pyspark with its Connect client; about 700 MB): tests,
+# spark-parity and SSSG_ENGINE=spark.
 $(SPARK_STAMP): $(STAMP) requirements-spark.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements-spark.lock
 	touch $(SPARK_STAMP)
@@ -152,7 +153,7 @@ bench-pages: setup system-packages
 # The dbt project on DuckDB and on Spark from the same raw data, every table compared (docs/scaling.md).
 # make spark-parity SPARK_SCALE=1 (or 14); SPARK_ARGS="--keep" keeps the work folder.
 SPARK_SCALE ?= 0.05
-spark-parity: setup-spark
+spark-parity: spark-engine
 	$(BIN)/python -m pipelines.spark parity --scale $(SPARK_SCALE) --years $(SIM_YEARS) --seed $(SIM_SEED) $(SPARK_ARGS)
 
 dagster: dbt-manifest dagster-home

@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from pipelines.procs import stop_group
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OIDC_DIR = REPO_ROOT / "tests" / "oidc"
@@ -62,13 +63,7 @@ def _wait_until(url: str, proc: subprocess.Popen, what: str, timeout: float = 60
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    stop_group(proc)
 
 
 @contextlib.contextmanager

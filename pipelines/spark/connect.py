@@ -9,12 +9,13 @@ warehouse and scratch under one folder. A real cluster runs its own server; only
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from pipelines.procs import stop_group
 
 START_SECONDS = 180  # a cold JVM on a busy 2-core machine
 
@@ -80,10 +81,4 @@ def local_connect_server(state: Path, port: int | None = None, log: Path | None 
             time.sleep(0.5)
         yield f"sc://127.0.0.1:{port}"
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=30)
+        stop_group(server, grace=60)

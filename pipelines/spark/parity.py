@@ -49,7 +49,9 @@ class Stage:
 def spark_env(work: Path, scale: float) -> dict[str, str]:
     env = work_env(work)
     env.update({"SSSG_SPARK_DIR": str(work / "spark"), "SPARK_LOCAL_IP": "127.0.0.1",
-                "SSSG_RAW_PARQUET_DIR": str(work / "raw_parquet"), "SSSG_ENGINE": "spark"})
+                "SSSG_RAW_PARQUET_DIR": str(work / "raw_parquet"), "SSSG_ENGINE": "spark",
+                # a Connect session warns about each static setting of the session target it cannot set
+                "PYTHONWARNINGS": "ignore::UserWarning:pyspark.sql.connect.conf"})
     if scale < 1:  # small data: code generation costs more than it saves (profiles.yml)
         env.setdefault("SSSG_SPARK_WHOLESTAGE_CODEGEN", "false")
     else:  # city scale and up: more, smaller shuffle partitions (adaptive execution merges small ones)
