@@ -46,15 +46,17 @@ def stored_fingerprint(warehouse: Path) -> str | None:
     return row[0] if row else None
 
 
-def needs_full_refresh(warehouse: Path, project_dir: Path) -> bool:
-    return stored_fingerprint(warehouse) != code_fingerprint(project_dir)
+def needs_full_refresh(warehouse: Path, fingerprint: str) -> bool:
+    """Whether code of this fingerprint did not build the warehouse."""
+    return stored_fingerprint(warehouse) != fingerprint
 
 
-def record_build(warehouse: Path, project_dir: Path) -> None:
-    """After a successful build: the code that built the warehouse."""
+def record_build(warehouse: Path, fingerprint: str) -> None:
+    """After a successful build: the fingerprint of the code that built the warehouse, as taken before the
+    build (a release unpacked while it ran must not be recorded as built)."""
     with duckdb.connect(str(warehouse)) as con:
         con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (fingerprint VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)")
         con.execute("BEGIN")
         con.execute(f"DELETE FROM {TABLE}")
-        con.execute(f"INSERT INTO {TABLE} VALUES (?, now())", [code_fingerprint(project_dir)])
+        con.execute(f"INSERT INTO {TABLE} VALUES (?, now())", [fingerprint])
         con.execute("COMMIT")

@@ -107,6 +107,14 @@ def spark_dir() -> Path:
     return Path(value) if value else paths().data_dir / "spark"
 
 
+def spark_process_env(state: Path) -> dict[str, str]:
+    """What a dbt process on Spark needs beside the SSSG_* paths: its local state folder (profiles.yml),
+    a loopback driver address, and no warning per statement from a Connect session about the static
+    settings of the session target (Hive support) that only the server can set."""
+    return {"SSSG_SPARK_DIR": str(state), "SPARK_LOCAL_IP": "127.0.0.1",
+            "PYTHONWARNINGS": "ignore::UserWarning:pyspark.sql.connect.conf"}
+
+
 def subprocess_env() -> dict[str, str]:
     """The resolved paths as SSSG_* variables, for child processes (dbt reads SSSG_WAREHOUSE_PATH)."""
     where = paths()

@@ -44,13 +44,14 @@ def test_the_fingerprint_follows_models_macros_and_settings_not_seeds(tmp_path):
 def test_a_build_is_a_full_refresh_until_this_code_built_the_warehouse(tmp_path):
     project = _project_copy(tmp_path)
     warehouse = tmp_path / "warehouse.duckdb"
-    assert dbt_code.needs_full_refresh(warehouse, project)  # no warehouse yet
+    code = dbt_code.code_fingerprint(project)
+    assert dbt_code.needs_full_refresh(warehouse, code)  # no warehouse yet
     duckdb.connect(str(warehouse)).close()
-    assert dbt_code.needs_full_refresh(warehouse, project)  # a warehouse from before the check
-    dbt_code.record_build(warehouse, project)
-    assert not dbt_code.needs_full_refresh(warehouse, project)
-    dbt_code.record_build(warehouse, project)  # one row, whatever the number of builds
+    assert dbt_code.needs_full_refresh(warehouse, code)  # a warehouse from before the check
+    dbt_code.record_build(warehouse, code)
+    assert not dbt_code.needs_full_refresh(warehouse, code)
+    dbt_code.record_build(warehouse, code)  # one row, whatever the number of builds
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(f"SELECT count(*) FROM {dbt_code.TABLE}").fetchone()[0] == 1
     (project / "macros" / "incremental_staging.sql").write_text("-- a release\n", encoding="utf-8")
-    assert dbt_code.needs_full_refresh(warehouse, project)
+    assert dbt_code.needs_full_refresh(warehouse, dbt_code.code_fingerprint(project))

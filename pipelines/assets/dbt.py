@@ -18,7 +18,7 @@ from pipelines.dbt_runs import prune_run_folders
 from pipelines.dbt_project import sssg_dbt_project
 from pipelines.locks import warehouse_ready_or_retry
 from pipelines.run_lock import hold_for_step, release, step_done
-from pipelines.settings import engine, paths, raw_parquet_dir, spark_dir, spark_remote, subprocess_env
+from pipelines.settings import engine, paths, raw_parquet_dir, spark_dir, spark_process_env, spark_remote, subprocess_env
 
 
 # Unit tests check the SQL against fixed fixtures, so new data cannot change their outcome: they run in
@@ -49,7 +49,8 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     warehouse_ready_or_retry(paths().warehouse)
     on_spark = engine() == "spark"
     args = ["build", *NIGHTLY_BUILD_FLAGS, *(spark_build_args() if on_spark else ())]
-    if not on_spark and dbt_code.needs_full_refresh(paths().warehouse, sssg_dbt_project.project_dir):
+    code = dbt_code.code_fingerprint(sssg_dbt_project.project_dir)
+    if not on_spark and dbt_code.needs_full_refresh(paths().warehouse, code):
         # new dbt code (a release) or a warehouse that never recorded its code: the incremental models
         # are rebuilt from all of raw, so no figure mixes two versions of a rule (pipelines/dbt_code.py)
         context.log.info("dbt 代码与上次构建不同（或未记录）：本次全量重建（--full-refresh）")
@@ -65,7 +66,7 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
         raise Failure(description=message + "：\n" + "\n".join(problems[:20]),
                       metadata={"failed": MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]))})
     if not on_spark:  # Spark's tables are rebuilt whole; the DuckDB warehouse's models were not touched
-        dbt_code.record_build(paths().warehouse, sssg_dbt_project.project_dir)
+        dbt_code.record_build(paths().warehouse, code)
     step_done(context, paths().warehouse)
 
 
@@ -79,11 +80,8 @@ def spark_build_args() -> list[str]:
     """`--target spark[_connect]`, raw.* registered over the ingest's monthly Parquet inside the build
     (dbt_project/macros/spark_raw.sql; on a cluster the Parquet folder must be storage the cluster reads),
     Spark's local state in spark_dir()."""
-    os.environ.setdefault("SSSG_SPARK_DIR", str(spark_dir().resolve()))
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    # a Connect session refuses the static settings dbt-spark's session method asks for (Hive support)
-    # and warns about each; the server was started with them
-    os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:pyspark.sql.connect.conf")
+    for name, value in spark_process_env(spark_dir().resolve()).items():
+        os.environ.setdefault(name, value)
     return ["--target", spark_target(), "--vars", json.dumps({"raw_parquet_root": str(raw_parquet_dir().resolve())})]
 
 

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import resource
 import shutil
-from contextlib import nullcontext
 import sys
-import time
 import tempfile
+import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.bench.proc import run_measured
 from pipelines.bench.stages import work_env
-from pipelines.settings import REPO_ROOT, dbt_executable
+from pipelines.settings import REPO_ROOT, dbt_executable, spark_process_env
 from pipelines.spark.compare import TableDiff, compare_builds, compare_serving, report
 from pipelines.spark.connect import local_connect_server
 
@@ -48,10 +48,8 @@ class Stage:
 
 def spark_env(work: Path, scale: float) -> dict[str, str]:
     env = work_env(work)
-    env.update({"SSSG_SPARK_DIR": str(work / "spark"), "SPARK_LOCAL_IP": "127.0.0.1",
-                "SSSG_RAW_PARQUET_DIR": str(work / "raw_parquet"), "SSSG_ENGINE": "spark",
-                # a Connect session warns about each static setting of the session target it cannot set
-                "PYTHONWARNINGS": "ignore::UserWarning:pyspark.sql.connect.conf"})
+    env.update({**spark_process_env(work / "spark"), "SSSG_RAW_PARQUET_DIR": str(work / "raw_parquet"),
+                "SSSG_ENGINE": "spark"})
     if scale < 1:  # small data: code generation costs more than it saves (profiles.yml)
         env.setdefault("SSSG_SPARK_WHOLESTAGE_CODEGEN", "false")
     else:  # city scale and up: more, smaller shuffle partitions (adaptive execution merges small ones)

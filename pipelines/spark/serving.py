@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.spark.compare import spark_table_relation
+
 _NARROW_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER"}
 # table name -> a function that makes the table readable in the connection and returns its relation
 Readers = Iterator[tuple[str, Callable[[duckdb.DuckDBPyConnection], str]]]
@@ -66,12 +68,11 @@ def _parquet_readers(spark_warehouse: Path) -> Readers:
     folder = spark_warehouse / "marts.db"
     if not folder.is_dir():
         raise FileNotFoundError(f"Spark 仓库中没有 marts 模式（{folder}）：Spark 构建是否已完成？")
-    for table in sorted(t for t in folder.iterdir() if t.is_dir() and not t.name.startswith((".", "_"))):
-        files = sorted(table.glob("*.parquet"))
-        if not files:  # Spark writes a part file with the schema even for no rows
-            raise RuntimeError(f"Spark 表 marts.{table.name} 没有 Parquet 文件（{table}），无法得知其结构")
-        quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        yield table.name, lambda con, quoted=quoted: f"read_parquet([{quoted}])"
+    for table in sorted(t.name for t in folder.iterdir() if t.is_dir() and not t.name.startswith((".", "_"))):
+        relation = spark_table_relation(spark_warehouse, "marts", table)
+        if relation is None:  # Spark writes a part file with the schema even for no rows
+            raise RuntimeError(f"Spark 表 marts.{table} 没有 Parquet 文件（{folder / table}），无法得知其结构")
+        yield table, lambda con, relation=relation: relation
 
 
 def marts_from_spark(spark_warehouse: Path, warehouse: Path, out: Path) -> int:

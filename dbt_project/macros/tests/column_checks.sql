@@ -60,11 +60,8 @@ having count(*) > 0
 {%- endset %}
 {%- do rules.append(keys) %}
 {%- endfor %}
-{%- if rules %}
-{{ rules | join('\nunion all\n') }}
-{%- else %}
-select cast(null as string) as rule_name, cast(null as string) as column_name, 0 as failing_rows,
-    cast(null as string) as example
-where 1 = 0
+{%- if not rules %}
+    {{ exceptions.raise_compiler_error("column_checks on " ~ model ~ " names no rule: give not_null, accepted_values or unique") }}
 {%- endif %}
+{{ rules | join('\nunion all\n') }}
 {% endtest %}
