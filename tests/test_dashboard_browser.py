@@ -50,8 +50,15 @@ def _eventually(check, timeout: float = 30.0) -> None:
             time.sleep(0.25)  # polling interval of the condition, not a wait for readiness
 
 
+def _address(page) -> str:
+    """The address bar as the browser has it now. `page.url` is Playwright's copy, refreshed only while
+    the test waits on the browser; Streamlit rewrites the query string after its script run, so a
+    check that polls `page.url` between sleeps can read one stale value for ever."""
+    return page.evaluate("() => window.location.href")
+
+
 def _params(page) -> dict[str, str]:
-    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+    return {k: v[-1] for k, v in parse_qs(urlparse(_address(page)).query).items()}
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -104,7 +111,7 @@ def test_the_view_survives_every_page_switch_a_reload_and_changes_on_the_way(ser
         _eventually(lambda: _check(page, path))
 
     def _check(page, path: str) -> None:
-        assert _params(page) == expected, (path, page.url)
+        assert _params(page) == expected, (path, _address(page))
         state = page.evaluate(SIDEBAR_STATE)
         english = expected.get("lang") == "en"
         assert state.get("语言 / Language") == ("English" if english else "中文"), (path, state)
