@@ -1,9 +1,13 @@
 """Fixtures shared across test modules."""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import duckdb
 import pytest
@@ -60,36 +64,74 @@ def warehouse(tmp_path):
     return tmp_path / "warehouse.duckdb"
 
 
-@pytest.fixture(scope="session")
-def e2e_run(tmp_path_factory):
-    """A small simulated Fushun (2020-2021) through Dagster twice: simulate -> ingest -> dbt build ->
-    publish. The end-to-end tests assert on it; the crash tests compare their recovered warehouse with it."""
+def _run_summary(result) -> dict:
+    """What the end-to-end tests read of a Dagster run, as plain data (another worker reads it from disk)."""
+    from dagster import AssetCheckSeverity
+
+    evaluations = result.get_asset_check_evaluations()
+    return {"success": result.success,
+            "failed_error_checks": sorted(f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations
+                                          if not e.passed and e.severity == AssetCheckSeverity.ERROR),
+            "check_names": sorted({e.check_name for e in evaluations})}
+
+
+def _build_e2e(root) -> dict:
+    """simulate -> Dagster ingest -> dbt build -> publish, twice, in `root`; the runs' summaries."""
     from dagster import materialize
     from dagster_dbt import DbtCliResource
 
-    root = tmp_path_factory.mktemp("e2e")
     saved_env = dict(os.environ)  # the dbt asset exports the resolved paths for its child process
     mp = pytest.MonkeyPatch()
     # Only the data folder is configured, as an operator would: every other path (and dbt's) follows.
     mp.setenv("SSSG_DATA_DIR", str(root))
     for name in ("SSSG_LANDING_DIR", "SSSG_WAREHOUSE_PATH", "SSSG_SERVING_PATH"):
         mp.delenv(name, raising=False)
-    subprocess.run([sys.executable, "-m", "pipelines.simulate", *E2E_SIMULATION, "--out", str(root / "landing")],
-                   check=True)
-    from pipelines.assets.dbt import sssg_dbt_assets
-    from pipelines.assets.ingest import ingest_landing_files
-    from pipelines.assets.publish import serving_artefact
-    from pipelines.dbt_project import sssg_dbt_project
-    from pipelines.definitions import defs
-    from pipelines.settings import dbt_executable
+    try:
+        subprocess.run([sys.executable, "-m", "pipelines.simulate", *E2E_SIMULATION, "--out", str(root / "landing")],
+                       check=True)
+        from pipelines.assets.dbt import sssg_dbt_assets
+        from pipelines.assets.ingest import ingest_landing_files
+        from pipelines.assets.publish import serving_artefact
+        from pipelines.dbt_project import sssg_dbt_project
+        from pipelines.settings import dbt_executable
 
-    assets = [ingest_landing_files, sssg_dbt_assets, serving_artefact]
-    resources = {"dbt": DbtCliResource(project_dir=sssg_dbt_project, dbt_executable=dbt_executable())}
-    first = materialize(assets, resources=resources)
-    counts_after_first = table_counts(root / "warehouse.duckdb")
-    second = materialize(assets, resources=resources)
-    mp.undo()
-    os.environ.clear()
-    os.environ.update(saved_env)
-    yield {"root": root, "first": first, "second": second, "defs": defs,
-           "counts_after_first": counts_after_first}
+        assets = [ingest_landing_files, sssg_dbt_assets, serving_artefact]
+        resources = {"dbt": DbtCliResource(project_dir=sssg_dbt_project, dbt_executable=dbt_executable())}
+        first = _run_summary(materialize(assets, resources=resources))
+        counts_after_first = table_counts(root / "warehouse.duckdb")
+        second = _run_summary(materialize(assets, resources=resources))
+    finally:
+        mp.undo()
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return {"first": first, "second": second, "counts_after_first": counts_after_first}
+
+
+@contextmanager
+def _exclusive(lock_path):
+    with open(lock_path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def e2e_run(tmp_path_factory):
+    """A small simulated Fushun (2020-2021) through Dagster twice: simulate -> ingest -> dbt build ->
+    publish. The end-to-end tests assert on it; the crash tests compare their recovered warehouse with it.
+
+    Built once per pytest run: under pytest-xdist the first worker that needs it builds it in the run's
+    shared temporary folder while the others wait on a lock, then every worker reads the same folder.
+    Tests treat it as read-only (they copy what they change)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder above each worker's own
+    root, summary_file = shared / "e2e", shared / "e2e-summary.json"
+    with _exclusive(shared / "e2e.lock"):
+        if not summary_file.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a failed attempt of another worker left
+            root.mkdir()
+            summary_file.write_text(json.dumps(_build_e2e(root)), encoding="utf-8")
+    yield {"root": root, **json.loads(summary_file.read_text(encoding="utf-8"))}
