@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetSpec, Failure, MetadataValue
+from dagster import AssetExecutionContext, AssetSpec, Failure, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines import dbt_code, run_status
@@ -56,11 +56,23 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
         context.log.info("dbt 代码与上次构建不同（或未记录）：本次全量重建（--full-refresh）")
         args.append("--full-refresh")
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    yield from invocation.stream()
+    produced = set()
+    for event in invocation.stream():
+        if isinstance(event, Output):
+            produced.add(context.asset_key_for_output(event.output_name))
+        yield event
     prune_run_folders(Path(invocation.target_path).parent, current=Path(invocation.target_path))
-    if not invocation.is_successful():
+    # dbt can exit 0 while Dagster read fewer results than it built (a line of dbt's JSON log broken by
+    # other output on the same stream): the publish after an output that never came would be skipped
+    # and the run still end in RUN_SUCCESS, with a dashboard that silently stays old
+    lost = sorted(k.to_user_string() for k in context.selected_asset_keys - produced) if invocation.is_successful() else []
+    if not invocation.is_successful() or lost:
         problems = failed_nodes(_run_results(invocation)) or [str(invocation.get_error())]
         message = f"dbt 构建未通过（{len(problems)} 项失败），本次运行不发布，看板继续显示上一次发布的数据"
+        if lost:
+            problems = [f"{name}: dbt 未报告结果" for name in lost]
+            message = (f"dbt 报告成功，但有 {len(lost)} 个模型的结果没有被 Dagster 读到（dbt 日志可能被其他输出打断），"
+                       "本次运行不发布，看板继续显示上一次发布的数据")
         run_status.record(context.run.run_id, "dbt", "failed", message, problems)
         release(paths().warehouse, context.run.run_id)
         raise Failure(description=message + "：\n" + "\n".join(problems[:20]),
