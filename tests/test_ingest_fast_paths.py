@@ -77,11 +77,12 @@ CELL = st.one_of(st.text(alphabet='ab,"\n\r 甲', max_size=6),
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=30), st.sampled_from(["\n", "\r\n"]),
+@given(st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=60), st.sampled_from(["\n", "\r\n"]),
        st.integers(min_value=3, max_value=12))
 def test_quoted_lines_matched_whole_scan_as_the_token_walk_does(tmp_path_factory, rows, end, cell_limit):
     """Rows of well-formed quoted cells (commas, doubled quotes, line breaks inside), stray quotes and
-    CRs, cells past a small length limit and rows past four columns: the same shape, or the same refusal, either way."""
+    CRs, cells past a small length limit and rows past four columns: the same shape, or the same refusal,
+    whether quoted lines are matched whole (one by one, or past the first records in runs) or walked."""
     path = tmp_path_factory.mktemp("scan") / "f.csv"
     path.write_bytes(end.join(",".join(r) for r in rows).encode() + end.encode())
     limits = Limits(max_rows=1000, max_columns=4, max_cell_chars=cell_limit, max_xlsx_unpacked_bytes=0,
@@ -89,5 +90,6 @@ def test_quoted_lines_matched_whole_scan_as_the_token_walk_does(tmp_path_factory
     fast = _shape(path, limits)
     with pytest.MonkeyPatch.context() as mp:  # every quoted line walked token by token
         mp.setattr(csv_scan, "_WELL_FORMED_LINE", re.compile(rb"(?!)"))
+        mp.setattr(csv_scan, "_WELL_FORMED_RUN", re.compile(rb"(?!)"))
         walked = _shape(path, limits)
     assert fast == walked

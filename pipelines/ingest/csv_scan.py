@@ -34,6 +34,14 @@ _QUOTED_CELLS = re.compile(_QUOTED_CELL)
 # a whole line of cells, each quoted from its start to its end (doubled quotes inside) or free of
 # quotes: matched in C, the usual quoted line needs no walk token by token
 _WELL_FORMED_LINE = re.compile(rb'(?:' + _QUOTED_CELL + rb'|[^",]*)(?:,(?:' + _QUOTED_CELL + rb'|[^",]*))*')
+# A run of whole lines each of which the line above matches, with no quoted cell spanning lines and
+# no CR but before LF: checked for a whole run at a time (block), where a file quotes every cell.
+# Possessive quantifiers: a well-formed line has one parse, and a line that is not stops the run in
+# linear time (no backtracking on a crafted line) and is walked as before.
+_RUN_QUOTED_CELL = rb'"(?:[^"\r\n]++|"")*+"'
+_RUN_CELL = rb'(?:' + _RUN_QUOTED_CELL + rb'|[^",\r\n]*+)'
+_WELL_FORMED_RUN = re.compile(rb'(?:' + _RUN_CELL + rb'(?:,' + _RUN_CELL + rb')*+\r?\n)++')
+_RUN_QUOTED_CELLS = re.compile(_RUN_QUOTED_CELL)
 _CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 continuation bytes: not characters of their own
 
 START, UNQUOTED, QUOTED, CLOSED = range(4)  # where the scanner is within a cell
@@ -133,18 +141,23 @@ class _Scanner:
         return self.state == START and self.record_bytes == 0
 
     def block(self, data: bytes, line: int) -> None:
-        """Whole lines without a quote, at a record start: each line is one record (or blank).
-        Counted with a few C-level passes; a block with anything unusual goes line by line."""
+        """Whole lines at a record start, each one record (or blank): without a quote, or a run of
+        _WELL_FORMED_RUN whose quoted cells open and close on their line. Counted with a few C-level
+        passes (commas once the quoted cells are cut out); a block with anything unusual goes line by line."""
         lines = data.split(b"\n")[:-1]
         if (self.records < PROBE_RECORDS or data.count(b"\r") != data.count(b"\r\n")
                 or max(map(len, lines)) > self.limits.max_cell_chars):
             for i, text in enumerate(lines):
                 self.line(text + b"\n", line + i, continues_line=False)
             return
+        # the separators only: what a quoted cell holds is text (its commas too)
+        cut = _RUN_QUOTED_CELLS.sub(b"", data).split(b"\n")[:-1] if b'"' in data else lines
         all_lines = lines
         blank = lines.count(b"") + lines.count(b"\r")
         if blank:
-            lines = [text for text in lines if text not in (b"", b"\r")]
+            keep = [text not in (b"", b"\r") for text in lines]
+            lines = [text for text, k in zip(lines, keep) if k]
+            cut = [text for text, k in zip(cut, keep) if k]
             before = self.records
             for text in all_lines:  # where each blank line lies (rare: only then this loop)
                 if text in (b"", b"\r"):
@@ -154,17 +167,19 @@ class _Scanner:
         if not lines:
             self.blank_lines += blank
             return
-        commas = list(map(bytes.count, lines, repeat(b",")))
+        commas = list(map(bytes.count, cut, repeat(b",")))
         self.records += len(lines)
         self.blank_lines += blank
         if self.records > self.limits.max_rows:
             raise FileProblem(f"文件超过 {self.limits.max_rows} 行（每个文件的行数上限）：请按月份拆分导出")
         if max(commas) >= self.limits.max_columns:  # found again among all lines, for its number
-            first = next(i for i, text in enumerate(all_lines) if text.count(b",") >= self.limits.max_columns)
+            counted = _RUN_QUOTED_CELLS.sub(b"", data).split(b"\n")[:-1]
+            first = next(i for i, text in enumerate(counted) if text.count(b",") >= self.limits.max_columns)
             raise self._too_wide(line + first)
         self.width = max(self.width, max(commas) + 1)
         self.last_fields = commas[-1] + 1
-        self.longest = max(self.longest, max(map(len, lines)))
+        # a record's bytes without its line end, as line() counts them
+        self.longest = max(self.longest, max(len(text) - text.endswith(b"\r") for text in lines))
 
     def _check_continuation(self, body: bytes, line: int) -> None:
         """A quoted cell continues on this line. Legitimate for an address with a line break; but
@@ -256,6 +271,9 @@ def _scan_lines(scanner: _Scanner, data: bytes, cut: int, line: int, continues: 
         if scanner.at_record_start() and not continues:
             quote = data.find(b'"', pos, cut)
             stop = cut if quote < 0 else data.rfind(b"\n", pos, quote) + 1 or pos
+            if stop == pos and scanner.records >= PROBE_RECORDS:  # a line with a quote: a run of whole ones?
+                run = _WELL_FORMED_RUN.match(data, pos, cut)
+                stop = run.end() if run else pos
             if stop > pos:
                 scanner.block(data[pos:stop], line)
                 line += data.count(b"\n", pos, stop)
