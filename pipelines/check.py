@@ -19,6 +19,7 @@ import duckdb
 from pipelines import run_status
 from pipelines.ingest.discover import discover
 from pipelines.ingest.reconcile import reconciliation_problems
+from serving import formatters
 from pipelines.locks import is_lock_error
 from pipelines.settings import Paths, paths
 from serving import snapshot, status
@@ -54,7 +55,8 @@ def check_serving(serving: Path) -> Result:
     with duckdb.connect(str(serving), read_only=True) as con:
         published_at, run_id = con.execute(
             "SELECT published_at, run_id FROM meta.publish_log ORDER BY published_at DESC LIMIT 1").fetchone()
-    return Result("看板数据 serving", OK, f"{published_at} 发布（运行 {run_id[:8]}，文件 {serving.resolve().name}）")
+    return Result("看板数据 serving", OK, f"{formatters.timestamp(published_at)}（北京时间）发布（运行 {run_id[:8]}，"
+                                        f"文件 {serving.resolve().name}）")
 
 
 CALENDAR_HOW_TO = ("把国务院公布的该年放假与调休安排补入 dbt_project/seeds/calendar_overrides.csv（或升级 chinese-calendar），"

@@ -85,3 +85,22 @@ def test_no_reports_says_how_they_are_made(data_dir):
     (info,) = at.info
     assert "make reports" in info.value and "Dagster" in info.value and "第一个法定工作日" in info.value
     assert str(data_dir / "reports") in info.value
+
+
+def test_the_publish_time_is_shown_in_beijing_time_like_the_generation_time(data_dir, monkeypatch):
+    """meta.publish_log stamps the publishing machine's local time (here UTC); the page shows it in
+    Asia/Shanghai, the zone it names beside the generation time (as the report and its e-mail do)."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        man = manifest("2025年12月", "2026-01-05 09:30:00", "2026-01-04")
+        man["batch"]["published_at"] = "2026-01-05 01:00:00"
+        store.save("monthly", "2025-12", {"monthly-2025-12.pdf": b"%PDF"}, man)
+        text = markdown(run())
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "发布于 2026-01-05 09:00:00" in text and "01:00:00" not in text
+    assert "2026-01-05 09:30:00（Asia/Shanghai）" in text

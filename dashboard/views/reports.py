@@ -11,6 +11,7 @@ from dashboard import audit, auth, i18n, regenerate, roles
 from dashboard.components import markdown_literal
 from dashboard.page_common import period_name
 from pipelines.reports import store
+from serving import formatters as fmt
 
 KINDS = ("monthly", "annual")
 MIME = {
@@ -74,7 +75,10 @@ _s = i18n.translator(STRINGS)
 def _batch_text(man: dict, lang: str) -> str:
     batch = man.get("batch") or {}
     return _s("batch_text", lang, latest=batch.get("latest_batch_date") or MISSING,
-              as_of=batch.get("as_of_date") or MISSING, published=batch.get("published_at") or MISSING)
+              as_of=batch.get("as_of_date") or MISSING,
+              # stored as meta.publish_log has it (the machine's local time); shown in Asia/Shanghai like
+              # the generation time beside it, the report itself and its e-mail
+              published=fmt.timestamp(batch.get("published_at")))
 
 
 def _downloads(man: dict, folder: Path, key: str, lang: str) -> None:
