@@ -125,6 +125,7 @@ class StagedFile:
     ignored: list[str]
     size: int
     cells_sql: str = ""  # its rows in the group's fixed shape (see _add_to_group)
+    file_row: list = field(default_factory=list)  # its row of the group's files table (see _add_to_group)
     stage_cols: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # from the reader: e.g. the sheets left out
@@ -141,14 +142,24 @@ class Group:
 
 def _record(con, landing_file: LandingFile, entity: Entity | None, sha: str | None, size: int | None,
             fmt: str | None, status: str, read: int, ok: int, bad: int, message: str, loaded_at: datetime) -> FileOutcome:
-    row = [landing_file.batch_id, landing_file.batch_date, landing_file.file_name, entity.name if entity else None,
-           sha, size, fmt, status, read, ok, bad, message, loaded_at]
-    con.execute(f"INSERT INTO raw.load_log VALUES ({', '.join('?' * len(LOAD_LOG_COLUMNS))})", row)
-    outcome = FileOutcome(landing_file.batch_id, landing_file.file_name, entity.name if entity else None,
-                          status, read, ok, bad, message)
-    log.info("batch %s file %s: %s (%s read, %s loaded, %s rejected) %s", outcome.batch_id, outcome.file_name,
-             outcome.status, read, ok, bad, message)
-    return outcome
+    return _record_all(con, [(landing_file, entity, sha, size, fmt, status, read, ok, bad, message)], loaded_at)[0]
+
+
+def _record_all(con, entries: list[tuple], loaded_at: datetime) -> list[FileOutcome]:
+    """raw.load_log rows for files, one statement for all (a group's files load in one transaction);
+    each entry holds _record's arguments from landing_file to message."""
+    rows, outcomes = [], []
+    for landing_file, entity, sha, size, fmt, status, read, ok, bad, message in entries:
+        rows.append([landing_file.batch_id, landing_file.batch_date, landing_file.file_name,
+                     entity.name if entity else None, sha, size, fmt, status, read, ok, bad, message, loaded_at])
+        outcome = FileOutcome(landing_file.batch_id, landing_file.file_name, entity.name if entity else None,
+                              status, read, ok, bad, message)
+        log.info("batch %s file %s: %s (%s read, %s loaded, %s rejected) %s", outcome.batch_id, outcome.file_name,
+                 outcome.status, read, ok, bad, message)
+        outcomes.append(outcome)
+    one = f"({', '.join('?' * len(LOAD_LOG_COLUMNS))})"
+    con.execute(f"INSERT INTO raw.load_log VALUES {', '.join([one] * len(rows))}", [v for row in rows for v in row])
+    return outcomes
 
 
 def unexpected_problem(exc: BaseException) -> str:
@@ -179,8 +190,19 @@ def _record_refused(con, f: "StagedFile", problem: str, loaded_at: datetime) -> 
     return outcome
 
 
-def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime) -> FileOutcome | tuple[StagedFile, list[str], dict[str, str]]:
-    """Read one file into the stage table `stage` and find its header.
+def load_history(con) -> dict[tuple[str, str], list[tuple]]:
+    """(batch, file) -> its earlier attempts in raw.load_log, newest first: (sha256, status, message)."""
+    history: dict[tuple[str, str], list[tuple]] = {}
+    for batch_id, file_name, sha, status, message in con.execute(
+            "SELECT batch_id, file_name, file_sha256, status, message FROM raw.load_log ORDER BY loaded_at DESC").fetchall():
+        history.setdefault((batch_id, file_name), []).append((sha, status, message))
+    return history
+
+
+def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime,
+                history: dict[tuple[str, str], list[tuple]] | None = None) -> FileOutcome | tuple[StagedFile, list[str], dict[str, str]]:
+    """Read one file into the stage table `stage` and find its header. `history`: load_history(con),
+    read once per run (a run stages each file once); read here when not given.
 
     Returns (the staged file, its stage columns, {contract column: stage column}), or the outcome
     when the file is already loaded or refused as a whole (then recorded at once). Never raises for
@@ -193,9 +215,7 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     # Every earlier attempt counts, not only the latest: a batch file's content is fixed once it has
     # loaded (any other content is refused, however often it is tried), and content seen before, or a
     # refusal for the same reason, is a no-op rather than a second load or a second log line.
-    history = con.execute(
-        "SELECT file_sha256, status, message FROM raw.load_log WHERE batch_id = ? AND file_name = ? "
-        "ORDER BY loaded_at DESC", [batch_id, file_name]).fetchall()
+    history = (load_history(con) if history is None else history).get((batch_id, file_name), [])
     problem = landing_file.problem or (f"文件{unsafe}" if unsafe else None)
     unchanged = (history and history[0][1] == "rejected" and history[0][2] == problem) if problem else \
         any(h[0] == sha for h in history)
@@ -210,9 +230,7 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     if not problem:
         try:
             notes: list[str] = []
-            fmt = read_into_stage(con, path, entity=entity, notes=notes)
-            con.execute(f"DROP TABLE IF EXISTS {stage}")
-            con.execute(f"ALTER TABLE {STAGE} RENAME TO {stage}")
+            fmt = read_into_stage(con, path, entity=entity, notes=notes, stage=stage)
             stage_cols = _stage_columns(con, stage)
             header_row, mapping, texts = _find_header(con, entity, stage_cols, stage)
             ignored = [t for t, c in zip(texts, stage_cols) if t and c not in mapping.values()]
@@ -226,7 +244,7 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
                 problem += "。文件不是 UTF-8，已按 GB18030 解读；若列名显示为乱码，说明编码不对：请按 UTF-8 或 GB18030 重新导出"
         except Exception as exc:  # e.g. DuckDB out of memory: this file is refused, the run goes on
             log.exception("batch %s file %s: reading failed", batch_id, file_name)
-            _drop_quietly(con, STAGE, stage)
+            _drop_quietly(con, stage)
             problem = unexpected_problem(exc)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -239,7 +257,7 @@ def _stage_file(con, landing_file: LandingFile, stage: str, loaded_at: datetime)
     return outcome
 
 
-def _add_to_group(con, entity: Entity, index: int, staged: StagedFile, stage_cols: list[str],
+def _add_to_group(entity: Entity, index: int, staged: StagedFile, stage_cols: list[str],
                   mapping: dict[str, str]) -> None:
     """Give the file its place in the group: a SELECT of its data rows in the group's fixed shape
     (contract columns, verbatim; the checks read the union of these), and a row of per-file facts
@@ -256,26 +274,31 @@ def _add_to_group(con, entity: Entity, index: int, staged: StagedFile, stage_col
                         f"FROM {staged.stage} s WHERE _row_number > {header_row}")
     header_of = {name: texts[stage_cols.index(col)] for name, col in mapping.items()}
     lf = staged.landing_file
-    con.execute(f"INSERT INTO {FILES}_{entity.name} VALUES (?, ?, ?, ?, {', '.join('?' * (2 * len(entity.columns)))})",
-                [index, lf.batch_id, lf.batch_date, lf.file_name,
-                 *(synonym_note(c, header_of.get(c.name)) for c in entity.columns),
-                 *(header_of.get(c.name) for c in entity.columns)])
+    staged.file_row = [index, lf.batch_id, lf.batch_date, lf.file_name,
+                       *(synonym_note(c, header_of.get(c.name)) for c in entity.columns),
+                       *(header_of.get(c.name) for c in entity.columns)]
 
 
-def _files_table(con, entity: Entity) -> None:
-    """An empty files table for a group of `entity` (renamed to _files when the group is checked)."""
+def _files_table(con, entity: Entity, files: list["StagedFile"]) -> None:
+    """The group's files table (_files): one row of per-file facts per file, in one statement."""
     per_file = ", ".join([f"{note_column(c.name)} VARCHAR" for c in entity.columns]
                          + [f"{header_column(c.name)} VARCHAR" for c in entity.columns])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {FILES}_{entity.name} (_file INTEGER, batch_id VARCHAR, batch_date DATE, "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {FILES} (_file INTEGER, batch_id VARCHAR, batch_date DATE, "
                 f"file_name VARCHAR, {per_file})")
+    one = f"({', '.join('?' * (4 + 2 * len(entity.columns)))})"
+    con.execute(f"INSERT INTO {FILES} VALUES {', '.join([one] * len(files))}", [v for f in files for v in f.file_row])
 
 
 def _row_json_pairs(con, stage: str, header_row: int, texts: list[str]) -> str:
     """json_object() arguments giving a stage row (alias s) verbatim under the file's own headers;
     cells beyond the header appear as 第N列 when any row has one."""
     stage_cols = _stage_columns(con, stage)
-    used = [c for c, t in zip(stage_cols, texts) if not t and con.execute(
-        f"SELECT bool_or(sssg_text({c}) IS NOT NULL) FROM {stage} WHERE _row_number > {header_row}").fetchone()[0]]
+    headless = [c for c, t in zip(stage_cols, texts) if not t]
+    used = []
+    if headless:  # one scan for every column without a header
+        filled = con.execute(f"SELECT {', '.join(f'bool_or(sssg_text({c}) IS NOT NULL)' for c in headless)} "
+                             f"FROM {stage} WHERE _row_number > {header_row}").fetchone()
+        used = [c for c, any_cell in zip(headless, filled) if any_cell]
     return ", ".join(f"{lit(text or f'第{i + 1}列')}, s.{c}"
                      for i, (c, text) in enumerate(zip(stage_cols, texts)) if text or c in used)
 
@@ -283,21 +306,20 @@ def _row_json_pairs(con, stage: str, header_row: int, texts: list[str]) -> str:
 def _load_group(con, group: Group, loaded_at: datetime) -> list[FileOutcome]:
     """Check the group's staged files together and load them in one transaction."""
     entity, files = group.entity, dict(enumerate(group.files))  # indexes as given while staging
-    con.execute(f"DROP TABLE IF EXISTS {FILES}")
-    con.execute(f"ALTER TABLE {FILES}_{entity.name} RENAME TO {FILES}")
+    _files_table(con, entity, list(files.values()))
     con.execute(f"CREATE OR REPLACE TEMP VIEW {CELLS} AS " + " UNION ALL ".join(f.cells_sql for f in files.values()))
     check_group(con, entity)
     con.execute("BEGIN TRANSACTION")
     try:
         withdraw_conflicts(con, entity, loaded_at)
         counts = _insert_checked(con, entity, files, loaded_at)
-        outcomes = []
+        entries = []
         for i, f in files.items():
             read, bad = counts.get(i, (0, 0))
             notes = (["文件只有表头，没有数据行"] if read == 0 else []) + (
                 ["已忽略数据规范之外的列：" + "、".join(f"「{t}」" for t in f.ignored)] if f.ignored else []) + f.notes
-            outcomes.append(_record(con, f.landing_file, entity, f.sha, f.size, f.fmt, "loaded", read, read - bad, bad,
-                                    "；".join(notes), loaded_at))
+            entries.append((f.landing_file, entity, f.sha, f.size, f.fmt, "loaded", read, read - bad, bad, "；".join(notes)))
+        outcomes = _record_all(con, entries, loaded_at)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -361,22 +383,22 @@ class Loader:
         self.outcomes: dict[tuple[str, str], FileOutcome] = {}
         self.staged_bytes = 0
         self.count = 0
+        self.history = load_history(con)
 
     def add(self, landing_file: LandingFile) -> None:
         entity = load_contract().entity_for_file(landing_file.file_name)
         if entity and (group := self.groups.get(entity.name)) and group.has_batch(landing_file.batch_id):
             self._flush(entity.name)
         self.count += 1
-        result = _stage_file(self.con, landing_file, f"_stage_{self.count}", self.loaded_at)
+        result = _stage_file(self.con, landing_file, f"_stage_{self.count}", self.loaded_at, self.history)
         if isinstance(result, FileOutcome):
             self.outcomes[(landing_file.batch_id, landing_file.file_name)] = result
             return
         staged, stage_cols, mapping = result
         if entity.name not in self.groups:
-            _files_table(self.con, entity)
             self.groups[entity.name] = Group(entity)
         group = self.groups[entity.name]
-        _add_to_group(self.con, entity, len(group.files), staged, stage_cols, mapping)
+        _add_to_group(entity, len(group.files), staged, stage_cols, mapping)
         group.files.append(staged)
         self.staged_bytes += staged.size
         if self.staged_bytes >= GROUP_BYTES:
@@ -409,8 +431,7 @@ class Loader:
         outcomes = []
         for f in group.files:
             alone = Group(group.entity)
-            _files_table(self.con, group.entity)
-            _add_to_group(self.con, group.entity, 0, f, f.stage_cols, f.mapping)
+            _add_to_group(group.entity, 0, f, f.stage_cols, f.mapping)
             alone.files.append(f)
             outcomes += self._load_or_refuse(alone)
         return outcomes

@@ -61,12 +61,12 @@ def header_hits(keys: dict[str, str], cells) -> int:
 
 
 def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity | None = None,
-                    notes: list[str] | None = None) -> str:
-    """Fill the stage table from `path`; returns the format read (csv-utf-8 | csv-gb18030 | xlsx).
+                    notes: list[str] | None = None, stage: str = STAGE) -> str:
+    """Fill the stage table `stage` from `path`; returns the format read (csv-utf-8 | csv-gb18030 | xlsx).
 
     `entity` tells which sheet of a workbook holds the data (the one with its header); what was
     left out (other sheets) is added to `notes` for the load log."""
-    con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    con.execute(f"DROP TABLE IF EXISTS {stage}")
     if path.stat().st_size == 0:
         raise FileProblem(f"文件为空（0 字节）：{REDOWNLOAD}")
     with path.open("rb") as fh:
@@ -77,7 +77,7 @@ def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity |
             kind = _content_kind(head) or "其他格式"
             raise FileProblem(f"文件扩展名为 .xlsx，但内容是{kind}而不是 Excel 工作簿：请重新从平台下载")
         facts = check_workbook(path, load_contract().limits)
-        _read_xlsx(con, path, entity, facts, notes if notes is not None else [])
+        _read_xlsx(con, path, entity, facts, notes if notes is not None else [], stage)
         return "xlsx"
     if kind := _content_kind(head):
         advice = "请另存为 .xlsx 后再放入" if kind.startswith("Excel") else "请重新从平台下载"
@@ -86,7 +86,7 @@ def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity |
         raise FileProblem(f"CSV 文件是 UTF-16 编码（Excel「Unicode 文本」），本系统不支持：{ENCODING_ADVICE}")
     utf8, utf8_line = _utf8_state(path)
     if utf8 == "ok":
-        _read_csv(con, path)
+        _read_csv(con, path, stage)
         return "csv-utf-8"
     if utf8 == "truncated":
         raise FileProblem(f"文件末尾不完整（最后一个汉字只有一半），文件可能在下载或复制时被截断：{REDOWNLOAD}")
@@ -99,7 +99,7 @@ def read_into_stage(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity |
                 raise FileProblem(f"CSV 文件编码无法识别：第 {utf8_line} 行附近有既不是 UTF-8 也不是 GB18030 的字节"
                                   f"（此前的内容是 UTF-8），文件可能已损坏。{ENCODING_ADVICE}") from exc
             raise
-        _read_csv(con, utf8_copy)
+        _read_csv(con, utf8_copy, stage)
     return "csv-gb18030"
 
 
@@ -158,7 +158,8 @@ def _csv_error(exc: Exception) -> str:
     return "，".join(parts) or text.strip().splitlines()[0][:300]
 
 
-def _count_blank_lines_in_row_numbers(con: duckdb.DuckDBPyConnection, blank_after: tuple[int, ...]) -> None:
+def _count_blank_lines_in_row_numbers(con: duckdb.DuckDBPyConnection, blank_after: tuple[int, ...],
+                                      stage: str = STAGE) -> None:
     """Row numbers as a spreadsheet shows them: DuckDB skips blank lines, Excel shows them as rows,
     so each record's number grows by the blank lines above it (a reject must name the row a clerk
     finds when opening the file). A blank line after k records is above records k+1 onwards."""
@@ -169,14 +170,14 @@ def _count_blank_lines_in_row_numbers(con: duckdb.DuckDBPyConnection, blank_afte
         WITH steps AS (SELECT after_records, count(*) AS n FROM _blank_after GROUP BY ALL),
         above AS (SELECT after_records, sum(n) OVER (ORDER BY after_records) AS above FROM steps)
         SELECT s.* REPLACE (s._row_number + coalesce(a.above, 0) AS _row_number)
-        FROM {STAGE} s ASOF LEFT JOIN above a ON s._row_number > a.after_records
+        FROM {stage} s ASOF LEFT JOIN above a ON s._row_number > a.after_records
         ORDER BY s._row_number""")
     con.unregister("_blank_after")
-    con.execute(f"DROP TABLE {STAGE}")
-    con.execute(f"ALTER TABLE _stage_numbered RENAME TO {STAGE}")
+    con.execute(f"DROP TABLE {stage}")
+    con.execute(f"ALTER TABLE _stage_numbered RENAME TO {stage}")
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, stage: str = STAGE) -> None:
     # The scanner is the authority on the file's structure (csv_scan.py): it refuses ambiguous
     # quoting and line ends and counts the records, which DuckDB must then reproduce exactly.
     shape = scan_csv(path, load_contract().limits)
@@ -190,25 +191,23 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     line_size = max(2_000_000, 2 * shape.longest_record_bytes + 1024)  # DuckDB's default is 2 MB
     # Read first, number after: a table's rowid follows insertion (= file) order.
-    con.execute("DROP TABLE IF EXISTS _csv_raw")
     try:
-        con.execute(
-            f"""CREATE TEMP TABLE _csv_raw AS
+        read = con.execute(  # the statement's result is the count of rows it stored
+            f"""CREATE OR REPLACE TEMP TABLE _csv_raw AS
             SELECT * FROM read_csv(?, columns = {columns}, auto_detect = false, header = false,
                                    delim = ',', quote = '"', escape = '"', null_padding = true,
                                    parallel = false, strict_mode = false, max_line_size = {line_size})""",
             [str(path)],
-        )
+        ).fetchone()[0]
     except duckdb.Error as exc:
         raise FileProblem(f"CSV 文件结构错误，无法逐行读取：{_csv_error(exc)}") from exc
-    read = con.execute("SELECT count(*) FROM _csv_raw").fetchone()[0]
     if read != shape.records:  # never trust the parser's own count: rows would be lost or made up
         con.execute("DROP TABLE _csv_raw")
         raise FileProblem(f"CSV 文件读取结果与逐行检查不一致：逐行检查有 {shape.records} 行记录，读取得到 {read} 行，"
                           f"文件的引号或换行可能有歧义：请用 Excel 打开核对，另存为 CSV 后再放入，或重新从平台导出")
-    con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT rowid + 1 AS _row_number, * FROM _csv_raw")
+    con.execute(f"CREATE TEMP TABLE {stage} AS SELECT rowid + 1 AS _row_number, * FROM _csv_raw")
     con.execute("DROP TABLE _csv_raw")
-    _count_blank_lines_in_row_numbers(con, shape.blank_after)
+    _count_blank_lines_in_row_numbers(con, shape.blank_after, stage)
     _check_last_record(shape)
 
 
@@ -311,7 +310,7 @@ def _choose_sheet(book, entity: Entity | None, notes: list[str]):
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity | None, facts: WorkbookFacts,
-               notes: list[str]) -> None:
+               notes: list[str], stage: str = STAGE) -> None:
     import python_calamine
 
     try:
@@ -336,9 +335,9 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, entity: Entity | None
                           for n, col in zip(names, columns)})
         con.register("_xlsx_chunk", table)
         if created:
-            con.execute(f"INSERT INTO {STAGE} SELECT * FROM _xlsx_chunk")
+            con.execute(f"INSERT INTO {stage} SELECT * FROM _xlsx_chunk")
         else:
-            con.execute(f"CREATE TEMP TABLE {STAGE} AS SELECT * FROM _xlsx_chunk")
+            con.execute(f"CREATE TEMP TABLE {stage} AS SELECT * FROM _xlsx_chunk")
             created = True
         con.unregister("_xlsx_chunk")
         batch = []
