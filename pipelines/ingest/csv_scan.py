@@ -178,8 +178,11 @@ class _Scanner:
             raise self._too_wide(line + first)
         self.width = max(self.width, max(commas) + 1)
         self.last_fields = commas[-1] + 1
-        # a record's bytes without its line end, as line() counts them
-        self.longest = max(self.longest, max(len(text) - text.endswith(b"\r") for text in lines))
+        # a record's bytes without its line end, as line() counts them (a CR here is always before LF)
+        crs = data.count(b"\r")
+        longest = (max(map(len, lines)) - (crs > 0) if crs in (0, len(all_lines))
+                   else max(len(text) - text.endswith(b"\r") for text in lines))
+        self.longest = max(self.longest, longest)
 
     def _check_continuation(self, body: bytes, line: int) -> None:
         """A quoted cell continues on this line. Legitimate for an address with a line break; but
