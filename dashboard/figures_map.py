@@ -160,6 +160,7 @@ def choropleth(
     show_labels: bool = True,
     lang: str = DEFAULT_LANG,
     height: int = 520,
+    outside: frozenset[str] = frozenset(),
 ) -> go.Figure:
     """A choropleth of `value_column` per county (one row per `region_code`, a GB/T 2260 code as text).
 
@@ -171,6 +172,8 @@ def choropleth(
     `serving.formatters` for its `unit`: percent, ratio, score or count) and, when the frame has
     `numerator_column` and `denominator_column`, both. Names come from `name_column` when given, else
     from the GeoJSON. Rows whose code has no boundary (the city's own code, say) are left out.
+    `outside`: counties the reader may not see (a county or department account): grey and labelled
+    不在查看范围, not 无数据, which would say the county has no data.
     """
     collection = geo.boundaries() if geojson is None else geojson
     names = geo.county_names(collection)
@@ -195,6 +198,7 @@ def choropleth(
         colorscale = colours.target_colorscale(low, high, target, target_direction)
     fraction = f"{t('numerator', lang)} / {t('denominator', lang)}"
     no_data = t("map_no_data", lang)
+    missing = {code: t("map_outside_scope", lang) if code in outside else no_data for code in names}
 
     features = {f["properties"]["region_code"]: f for f in collection["features"]}
     points = {code: label_point(features[code]["geometry"]) for code in names}
@@ -210,7 +214,7 @@ def choropleth(
             if has_fraction:
                 hover += f"（{fmt.fraction(num, den)}）"
         else:
-            name, value, fill, hover = county, None, NO_DATA_COLOUR, f"{county}：{no_data}"
+            name, value, fill, hover = county, None, NO_DATA_COLOUR, f"{county}：{missing[code]}"
         fills[code] = fill
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
@@ -249,7 +253,7 @@ def choropleth(
         fig.add_trace(go.Scatter(
             x=[spots[c][0] for c in names], y=[spots[c][1] for c in names],
             textposition=["middle left" if spots[c] != points[c] else "middle center" for c in names],
-            text=[name_of.get(code, names[code]) + ("" if code in name_of else f"<br>（{no_data}）")
+            text=[name_of.get(code, names[code]) + ("" if code in name_of else f"<br>（{missing[code]}）")
                   for code in names],
             mode="text", textfont={"size": 11, "color": [
                 "#ffffff" if spots[c] == points[c] and _is_dark(fills[c]) else "#222222" for c in names]},

@@ -154,6 +154,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "credit_class": {"zh": "信用风险类别", "en": "Credit class"},
     # maps
     "map_no_data": {"zh": "无数据", "en": "No data"},
+    "map_outside_scope": {"zh": "不在查看范围", "en": "Outside your view"},
     "numerator": {"zh": "分子", "en": "Numerator"},
     "denominator": {"zh": "分母", "en": "Denominator"},
     # ranking (dashboard/views/ranking.py keeps its own strings)

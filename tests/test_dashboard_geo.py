@@ -201,3 +201,21 @@ def test_vendor_script_helpers_simplify_and_orient(tmp_path):
     assert out["type"] == "MultiPolygon" and len(polygon[0]) == 5
     assert vendor.signed_area(polygon[0]) == pytest.approx(1)
     assert not math.isnan(vendor.signed_area(polygon[0]))
+
+
+def test_counties_outside_the_readers_view_are_not_called_empty():
+    """A county account reads its own county only: the others are grey and 不在查看范围, while a county
+    inside the view without a value is still 无数据."""
+    own = pd.DataFrame({"region_code": ["210402"], "rate": [0.8]})
+    fig = figures_map.choropleth(own, "rate", outside=frozenset(COUNTIES) - {"210402"})
+    polygons, values, labels = split(fig)
+    assert list(values.ids) == ["210402"]
+    by_code = {tr.meta["region_code"]: tr for tr in polygons}
+    assert by_code["210402"].fillcolor != figures_map.NO_DATA_COLOUR
+    others = [by_code[c] for c in COUNTIES if c != "210402"]
+    assert all(tr.fillcolor == figures_map.NO_DATA_COLOUR and "不在查看范围" in tr.name for tr in others)
+    assert "无数据" not in "".join(labels.text) and "清原满族自治县<br>（不在查看范围）" in labels.text
+    empty_own = figures_map.choropleth(pd.DataFrame({"region_code": ["210402"], "rate": [None]}), "rate",
+                                       outside=frozenset(COUNTIES) - {"210402"}, lang="en")
+    by_code = {tr.meta["region_code"]: tr for tr in split(empty_own)[0]}
+    assert "No data" in by_code["210402"].name and "Outside your view" in by_code["210411"].name

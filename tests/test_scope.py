@@ -161,3 +161,36 @@ def test_the_dashboard_cache_keeps_each_scopes_answers_apart(published, regions)
     two = data._cached_query(path, mtime, sql, (), Scope(region=regions[1])).iloc[0]["n"]
     assert whole > one > 0 and whole > two > 0 and one + two <= whole
     assert data._cached_query(path, mtime, sql, (), CITY).iloc[0]["n"] == whole
+
+
+def test_the_county_map_of_a_county_reader_says_the_others_are_outside_its_view(published, regions, monkeypatch):
+    """县区进展 read through a county's scope: its own county coloured, the six others grey and labelled
+    不在查看范围 (not 无数据, which would say those counties have no data); read city-wide, none is."""
+    import json
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import geo
+    from pipelines.settings import REPO_ROOT
+
+    monkeypatch.setenv("SSSG_SERVING_PATH", str(published))
+    county = next(code for code in regions if code in geo.county_names())
+
+    def map_labels(sc: Scope) -> list[str]:
+        scope.set_default(sc)
+        st.cache_data.clear()
+        at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "views" / "county_progress.py"), default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+        return [text for f in figures for trace in f["data"] if trace.get("name") == "labels" for text in trace["text"]]
+
+    try:
+        own = map_labels(Scope(region=county))
+        city = map_labels(CITY)
+    finally:
+        scope.set_default(OPERATOR)
+    names = geo.county_names()
+    assert own == [name if code == county else f"{name}<br>（不在查看范围）" for code, name in names.items()]
+    assert city == list(names.values())

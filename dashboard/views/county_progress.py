@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import figures_map
+from dashboard import figures_map, geo
 from dashboard import figures_metrics as fm
 from dashboard.components import chart_with_table, table_with_downloads
 from dashboard.i18n import current_language, t
 from dashboard.page_common import (drilldown, filters, metric_names, period_notice, period_text, require_published,
                                    value_table, with_labels)
-from serving import assessment, labels
+from serving import assessment, labels, scope
 from serving import formatters as fmt
 from serving import metrics as values
 
@@ -46,6 +46,9 @@ if found.empty:
 
 # --- 地图 --------------------------------------------------------------------------------------------
 counties = found.loc[~found["is_city_level"].astype(bool)] if not found.empty else found
+reader_scope = scope.current()  # the row scope the page reads through (serving/scope.py)
+# a county or department account sees its own rows only: the other counties are outside its view, not empty
+outside = frozenset() if reader_scope.citywide else frozenset(geo.county_names()) - {reader_scope.region}
 table, columns = value_table(counties, lang) if not counties.empty else (counties, None)
 targets = counties["target"].dropna() if not counties.empty else counties
 chart_with_table(
@@ -53,7 +56,7 @@ chart_with_table(
                            title=t("map_title", metric=label), lang=lang,
                            target=float(targets.iloc[0]) if not targets.empty else None,
                            target_direction=str(counties["target_direction"].iloc[0]) if not targets.empty else None,
-                           ) if not counties.empty else None,
+                           outside=outside) if not counties.empty else None,
     table, columns, file_name=f"县区地图_{metric}", key="county_map",
 )
 
