@@ -124,11 +124,12 @@ def download(page, label: str) -> bytes:
 
 
 def assert_no_figures_of(name: str, text: str) -> None:
-    """The county list of a chart names every county (the region list is public), but another county
-    may appear only as having no data: none of its figures is read."""
+    """The map names every county (the region list is public), but another county may appear only as
+    outside the reader's view (不在查看范围, not 无数据, which would say it has no data): none of its
+    figures is read."""
     at = text.find(name)
     while at >= 0:
-        assert text[at + len(name):].startswith("（无数据）"), text[max(0, at - 200):at + 200]
+        assert text[at + len(name):].startswith("（不在查看范围）"), text[max(0, at - 200):at + 200]
         at = text.find(name, at + 1)
 
 
