@@ -271,12 +271,19 @@ def test_the_heatmap_keeps_legible_cells_on_a_phone_and_scrolls_sideways(served,
     """At 420 px the department x metric heatmap is drawn at its readable width and its box scrolls
     sideways; on a desktop it fits without a scroll bar (figures_metrics.readable_width)."""
     from dashboard.figures_metrics import HEATMAP_CELL_PX, HEATMAP_NAMES_PX
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     from tests.browser import ARTIFACTS, browser_page
 
     with browser_page(width=width) as page:
         page.goto(f"{served['url']}/overview?lang=zh")
         _idle(page)
         page.wait_for_function(f"() => ({HEATMAP_GEOMETRY})() !== null", timeout=30_000)
+        try:  # Plotly may draw first at the box's width and widen the plot on its next layout pass
+            page.wait_for_function(f"""() => {{ const g = ({HEATMAP_GEOMETRY})();
+                return g.plot >= {HEATMAP_NAMES_PX} + {HEATMAP_CELL_PX} * g.columns - 1; }}""", timeout=30_000)
+        except PlaywrightTimeout:
+            pass  # the assertions below report the geometry as it is
         geometry = page.evaluate(HEATMAP_GEOMETRY)
         page.screenshot(path=str(ARTIFACTS / f"heatmap_{width}.png"), full_page=False)
     readable = HEATMAP_NAMES_PX + HEATMAP_CELL_PX * geometry["columns"]
