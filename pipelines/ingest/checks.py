@@ -61,9 +61,10 @@ def _checks(entity: Entity) -> tuple[list[str], list[str], list[str], list[str],
     plain, cleaned, lookups, values, checks = [], [], [], [], []
     for col in entity.columns:
         cell = f"s.{col.name}"
+        # over the cleaned forms _t_/_k_: in the lookup's CTE or in the row's own layer, the same expression
+        value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}", f"f.{note_column(col.name)}")
         if _lookup(col):
             text_sql, key_sql = cleaned_sql(f"_c_{col.name}", f"_p_{col.name}")
-            value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}", f"f.{note_column(col.name)}")
             lookups.append(
                 f"""_lk_{col.name} AS (
                     SELECT _c_{col.name}, _t_{col.name}, {value} AS _v_{col.name}
@@ -76,7 +77,6 @@ def _checks(entity: Entity) -> tuple[list[str], list[str], list[str], list[str],
             plain.append(f"{plain_sql(cell)} AS _p_{col.name}")
             text_sql, key_sql = cleaned_sql(cell, f"_p_{col.name}")
             cleaned += [f"{text_sql} AS _t_{col.name}", f"{key_sql} AS _k_{col.name}"]
-            value, col_checks = column_sql(col, cell, f"_t_{col.name}", f"_k_{col.name}", f"f.{note_column(col.name)}")
             values += [f"_t_{col.name} IS NOT NULL AS {present(col)}", f"{value} AS {col.name}"]
         checks.extend(col_checks)
     headers = {c.name: f"f.{header_column(c.name)}" for c in entity.columns}
