@@ -1,12 +1,16 @@
 """Fixtures shared across test modules."""
 from __future__ import annotations
 
+import ast
 import fcntl
+import functools
+import gc
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 
 import duckdb
@@ -23,6 +27,32 @@ LONGEST_FIRST = ("test_reliability_crash.py", "test_spark_parity.py", "test_oper
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def _parse_without_reentry(parse):
+    """ast.parse with the cyclic garbage collector paused, one call at a time. On CPython 3.11 the AST
+    constructor's recursion counter is global: when a collection inside a parse runs a finalizer that
+    formats a traceback (which parses the failing line to place its ^^^ carets), the outer parse fails
+    with "SystemError: AST constructor recursion depth mismatch". In this test process the finalizers
+    are those of Dagster's SQLite connections left by earlier in-process runs, and the outer parse was
+    Streamlit compiling a page for AppTest ("Script compilation error", its widgets missing)."""
+    lock = threading.RLock()  # reentrant: a parse inside a parse (never expected) must not hang the run
+
+    @functools.wraps(parse)
+    def guarded(*args, **kwargs):
+        with lock:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                return parse(*args, **kwargs)
+            finally:
+                if was_enabled:
+                    gc.enable()
+    return guarded
+
+
+if sys.version_info < (3, 12):
+    ast.parse = _parse_without_reentry(ast.parse)
 
 
 # what `make` exports, derived from its data folder; a test that sets only SSSG_DATA_DIR must get its paths
