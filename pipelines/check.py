@@ -19,10 +19,9 @@ import duckdb
 from pipelines import run_status
 from pipelines.ingest.discover import discover
 from pipelines.ingest.reconcile import reconciliation_problems
-from serving import formatters
 from pipelines.locks import is_lock_error
 from pipelines.settings import Paths, paths
-from serving import snapshot, status
+from serving import formatters, snapshot, status
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 DEFAULT_MAX_AGE_DAYS = 45  # exports are monthly: a source silent for longer has stopped arriving

@@ -67,12 +67,13 @@ def sssg_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     # and the run still end in RUN_SUCCESS, with a dashboard that silently stays old
     lost = sorted(k.to_user_string() for k in context.selected_asset_keys - produced) if invocation.is_successful() else []
     if not invocation.is_successful() or lost:
-        problems = failed_nodes(_run_results(invocation)) or [str(invocation.get_error())]
-        message = f"dbt 构建未通过（{len(problems)} 项失败），本次运行不发布，看板继续显示上一次发布的数据"
         if lost:
             problems = [f"{name}: dbt 未报告结果" for name in lost]
             message = (f"dbt 报告成功，但有 {len(lost)} 个模型的结果没有被 Dagster 读到（dbt 日志可能被其他输出打断），"
                        "本次运行不发布，看板继续显示上一次发布的数据")
+        else:
+            problems = failed_nodes(_run_results(invocation)) or [str(invocation.get_error())]
+            message = f"dbt 构建未通过（{len(problems)} 项失败），本次运行不发布，看板继续显示上一次发布的数据"
         run_status.record(context.run.run_id, "dbt", "failed", message, problems)
         release(paths().warehouse, context.run.run_id)
         raise Failure(description=message + "：\n" + "\n".join(problems[:20]),

@@ -152,7 +152,7 @@ class _Scanner:
             return
         # the separators only: what a quoted cell holds is text (its commas too)
         cut = _RUN_QUOTED_CELLS.sub(b"", data).split(b"\n")[:-1] if b'"' in data else lines
-        all_lines = lines
+        all_lines, all_cut = lines, cut
         blank = lines.count(b"") + lines.count(b"\r")
         if blank:
             keep = [text not in (b"", b"\r") for text in lines]
@@ -173,8 +173,7 @@ class _Scanner:
         if self.records > self.limits.max_rows:
             raise FileProblem(f"文件超过 {self.limits.max_rows} 行（每个文件的行数上限）：请按月份拆分导出")
         if max(commas) >= self.limits.max_columns:  # found again among all lines, for its number
-            counted = _RUN_QUOTED_CELLS.sub(b"", data).split(b"\n")[:-1]
-            first = next(i for i, text in enumerate(counted) if text.count(b",") >= self.limits.max_columns)
+            first = next(i for i, text in enumerate(all_cut) if text.count(b",") >= self.limits.max_columns)
             raise self._too_wide(line + first)
         self.width = max(self.width, max(commas) + 1)
         self.last_fields = commas[-1] + 1

@@ -289,10 +289,10 @@ def _files_table(con, entity: Entity, files: list["StagedFile"]) -> None:
     con.execute(f"INSERT INTO {FILES} VALUES {', '.join([one] * len(files))}", [v for f in files for v in f.file_row])
 
 
-def _row_json_pairs(con, stage: str, header_row: int, texts: list[str]) -> str:
+def _row_json_pairs(con, f: StagedFile) -> str:
     """json_object() arguments giving a stage row (alias s) verbatim under the file's own headers;
     cells beyond the header appear as 第N列 when any row has one."""
-    stage_cols = _stage_columns(con, stage)
+    stage, header_row, texts, stage_cols = f.stage, f.header_row, f.texts, f.stage_cols
     headless = [c for c, t in zip(stage_cols, texts) if not t]
     used = []
     if headless:  # one scan for every column without a header
@@ -350,7 +350,7 @@ def _insert_checked(con, entity: Entity, files: dict[int, StagedFile], loaded_at
     for i in (r[0] for r in con.execute("SELECT DISTINCT _file FROM _withheld WHERE NOT is_withheld ORDER BY 1").fetchall()):
         f = files[i]
         con.execute(
-            f"""INSERT INTO _row_json SELECT {i}, s._row_number, json_object({_row_json_pairs(con, f.stage, f.header_row, f.texts)})
+            f"""INSERT INTO _row_json SELECT {i}, s._row_number, json_object({_row_json_pairs(con, f)})
             FROM {f.stage} s WHERE s._row_number IN (SELECT _row_number FROM _withheld WHERE _file = {i} AND NOT is_withheld)""")
     con.execute(
         f"""INSERT INTO {RAW_SCHEMA}.rejects
